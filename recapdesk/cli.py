@@ -1,0 +1,257 @@
+"""The command line: `recapdesk [PROJECT]`, `new`, `check`, `export`, `shot`, `--version`.
+
+Only the window and `shot` import Qt, and only inside their functions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from recapdesk import __version__
+
+COMMANDS = ("new", "check", "export", "shot")
+
+
+class UsageError(Exception):
+    """Bad command-line usage: one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line instead of exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _err(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+# --- parsers ------------------------------------------------------------------------
+
+def _window_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk", description="Write TV-episode recaps and publish them as "
+                "HTML. Commands: new, check, export, shot (recapdesk COMMAND --help).")
+    p.add_argument("project", nargs="?", help="project folder (default: the last one, or the "
+                   "sample series on first run)")
+    p.add_argument("--episode", help="open this episode (id like s01e04, or file stem)")
+    p.add_argument("--version", action="version", version=f"recapdesk {__version__}")
+    return p
+
+
+def _new_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk new", description="Make a new recap project.")
+    p.add_argument("path", help="folder to create")
+    p.add_argument("--title", required=True, help="the series title")
+    return p
+
+
+def _check_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk check", description="List a project's problems as "
+                "path:line: level: message. Exit 1 when there are errors.")
+    p.add_argument("project")
+    return p
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk export", description="Export publish-ready HTML.")
+    p.add_argument("project")
+    p.add_argument("-o", "--out", type=Path, help="output folder (default: PROJECT/export)")
+    p.add_argument("--episode", nargs="+", action="extend", default=[], metavar="ID",
+                   help="export only these episodes")
+    p.add_argument("--fragment", action="store_true", help="only the article body (for a CMS)")
+    p.add_argument("--single-file", action="store_true",
+                   help="self-contained pages: CSS inline, images as data URIs")
+    p.add_argument("--spoiler-free", action="store_true",
+                   help="drop every spoiler block and inline spoiler")
+    p.add_argument("--drafts", action="store_true", help="include draft recaps")
+    p.add_argument("--force", action="store_true", help="export even when there are errors")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return p
+
+
+def _shot_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk shot", description="Render the main window with a project "
+                "open into a PNG.")
+    p.add_argument("project")
+    p.add_argument("-o", "--out", type=Path, required=True, help="PNG file to write")
+    p.add_argument("--episode", help="open this episode")
+    p.add_argument("--size", default="1440x900", help="window size WxH (default 1440x900)")
+    return p
+
+
+# --- commands -----------------------------------------------------------------------
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from recapdesk.core.project import ProjectError, create_project
+
+    try:
+        series = create_project(Path(args.path), args.title)
+    except ProjectError as exc:
+        _err(f"recapdesk new: {exc}")
+        return 2
+    print(f"Created {series.root} with {series.rel(series.episodes[0].path)}")
+    return 0
+
+
+def _open(path: str):  # noqa: ANN202
+    from recapdesk.core.project import ProjectError, open_project
+
+    try:
+        return open_project(Path(path))
+    except ProjectError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from recapdesk.core.checks import check
+
+    series = _open(args.project)
+    problems = check(series)
+    for problem in problems:
+        print(problem)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        print(f"{series.title}: no problems in {len(series.episodes)} recap(s)", file=sys.stderr)
+    else:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def _bar(done: int, total: int, message: str) -> str:
+    width = 28
+    filled = int(width * done / max(total, 1))
+    return f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {message[:40]:<40}"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from recapdesk.core.export.site import ExportError, ExportOptions, plan, write
+
+    series = _open(args.project)
+    options = ExportOptions(out=args.out, episodes=args.episode, fragment=args.fragment,
+                            single_file=args.single_file, spoiler_free=args.spoiler_free,
+                            drafts=args.drafts, force=args.force)
+    started = time.perf_counter()
+    try:
+        the_plan = plan(series, options)
+    except ExportError as exc:
+        _err(f"recapdesk export: {exc}")
+        return 2
+    for problem in the_plan.problems:
+        _err(str(problem))
+    if the_plan.blocked:
+        errors = sum(p.is_error for p in the_plan.problems)
+        _err(f"recapdesk export: {errors} error(s); nothing was written "
+             "(fix them, or use --force)")
+        return 1
+    tty = sys.stderr.isatty() and not args.quiet
+    try:
+        for step in write(the_plan):
+            if tty:
+                print(_bar(step.done, step.total, step.message), end="", file=sys.stderr)
+    except ExportError as exc:
+        if tty:
+            print(file=sys.stderr)
+        _err(f"recapdesk export: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _err("\nrecapdesk export: cancelled; nothing was changed")
+        return 2
+    if tty:
+        print(file=sys.stderr)
+    elapsed = time.perf_counter() - started
+    out = the_plan.out
+    pages = len(the_plan.targets) + int(the_plan.write_index)
+    if not args.quiet:
+        print(f"Exported {pages} page(s) and {len(the_plan.images)} image(s) to {out} "
+              f"in {elapsed:.2f} s", file=sys.stderr)
+    main_page = out / "index.html" if the_plan.write_index else None
+    if main_page is None and the_plan.targets:
+        from recapdesk.core.export.page import page_name
+
+        main_page = out / page_name(the_plan.targets[0])
+    print(main_page or out)
+    return 0
+
+
+def cmd_shot(args: argparse.Namespace) -> int:
+    try:
+        from recapdesk.ui.app import shot
+    except ImportError as exc:
+        _err(f"recapdesk shot: the window cannot start here ({exc})")
+        return 2
+    series = _open(args.project)
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x", 1))
+    except ValueError:
+        raise UsageError(f"recapdesk shot: --size must look like 1440x900, not {args.size!r}") \
+            from None
+    return shot(series.root, args.out, episode=args.episode, size=(width, height))
+
+
+def cmd_window(args: argparse.Namespace) -> int:
+    try:
+        from recapdesk.ui.app import run_window
+    except ImportError:
+        return _export_sample(args)
+    return run_window(args.project, episode=args.episode)
+
+
+def _export_sample(args: argparse.Namespace) -> int:
+    """Without the window: export the project (default: the sample) and print index.html."""
+    from recapdesk.core.appdata import sample_project
+
+    project = args.project or str(sample_project())
+    return cmd_export(_export_parser().parse_args([project, "--quiet"]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in COMMANDS:
+            command, rest = argv[0], argv[1:]
+            parser = {"new": _new_parser, "check": _check_parser, "export": _export_parser,
+                      "shot": _shot_parser}[command]()
+            args = parser.parse_args(rest)
+            handler = {"new": cmd_new, "check": cmd_check, "export": cmd_export,
+                       "shot": cmd_shot}[command]
+            return handler(args)
+        args = _window_parser().parse_args(argv)
+        return cmd_window(args)
+    except UsageError as exc:
+        _err(str(exc))
+        return 2
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        _err("recapdesk: interrupted")
+        return 130
+    except Exception as exc:  # noqa: BLE001 - one line for the user, details in a file
+        log = _write_crash_log()
+        _err(f"recapdesk: unexpected error: {exc.__class__.__name__}: {exc} "
+             f"(details in {log})")
+        return 2
+
+
+def _write_crash_log() -> str:
+    import tempfile
+    import traceback
+
+    path = Path(tempfile.gettempdir()) / "recapdesk-last-error.txt"
+    try:
+        path.write_text(traceback.format_exc(), "utf-8")
+    except OSError:
+        return "no log: the temp folder is not writable"
+    return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

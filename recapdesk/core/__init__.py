@@ -1,0 +1,1 @@
+"""The Qt-free core: project data, the recap dialect, checks and export."""

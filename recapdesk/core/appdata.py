@@ -1,0 +1,31 @@
+"""Where RecapDesk keeps its own files: the writable copy of the sample series."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from recapdesk.core.project import copy_sample, is_project
+
+SAMPLE_FOLDER = "Sample Series"
+
+
+def data_dir() -> Path:
+    """The per-user data folder (XDG_DATA_HOME/recapdesk)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "recapdesk"
+
+
+def sample_project() -> Path:
+    """The writable copy of the bundled sample series, made on first use."""
+    dest = data_dir() / SAMPLE_FOLDER
+    if not is_project(dest):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if dest.exists() and not any(dest.iterdir()):
+            dest.rmdir()
+        if dest.exists():
+            dest = data_dir() / f"{SAMPLE_FOLDER} (copy)"
+            if is_project(dest):
+                return dest
+        copy_sample(dest)
+    return dest

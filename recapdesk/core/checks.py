@@ -1,0 +1,174 @@
+"""Problems for `recapdesk check`, the export gate and the Problems panel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from recapdesk.core.export.images import ImageError, probe
+from recapdesk.core.markdown import build_markdown
+from recapdesk.core.markdown.figures import still_name
+from recapdesk.core.model import SPOILER_LEVELS, STATUSES, Episode, Problem, Series
+from recapdesk.core.paths import resolve_image
+from recapdesk.core.project import front_line, still_files
+
+
+@dataclass
+class Located:
+    """A token with the 0-based body line it sits on."""
+
+    token: Token
+    line: int
+
+
+def walk(tokens: list[Token]) -> Iterator[Located]:
+    """Every block and inline token with its body line (inline lines count soft breaks)."""
+    for token in tokens:
+        line = token.map[0] if token.map else 0
+        yield Located(token, line)
+        if token.type == "inline" and token.children:
+            offset = line
+            for child in token.children:
+                if child.type in ("softbreak", "hardbreak"):
+                    offset += 1
+                yield Located(child, offset)
+
+
+class _ImageCheck:
+    """Probes each image once per check run."""
+
+    def __init__(self) -> None:
+        self.cache: dict[Path, str] = {}
+
+    def error_for(self, path: Path) -> str:
+        if path not in self.cache:
+            try:
+                probe(path, full=True)
+                self.cache[path] = ""
+            except ImageError as exc:
+                self.cache[path] = str(exc)
+        return self.cache[path]
+
+
+def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None,
+                  *, tokens: list[Token] | None = None) -> list[Problem]:
+    """The problems of one episode (front matter and body)."""
+    images = images or _ImageCheck()
+    rel = series.rel(ep.path)
+    out: list[Problem] = []
+
+    def add(line: int, level: str, message: str) -> None:
+        out.append(Problem(rel, line, level, message))
+
+    if not ep.readable:
+        return out
+    _check_front(series, ep, add, images)
+    if tokens is None:
+        tokens = build_markdown().parse(ep.body)
+    has_spoilers = False
+    for loc in walk(tokens):
+        token, line = loc.token, ep.body_line + loc.line
+        if token.type in ("container_spoiler_open", "spoiler_open"):
+            has_spoilers = True
+        elif token.type == "heading_open" and token.tag == "h1":
+            add(line, "warning", "level-1 heading: the recap's title is the page's heading, "
+                                 "so # headings become ## on export")
+        elif token.type == "image":
+            _check_image(series, ep, token, line, add, images)
+        elif token.type == "wikilink":
+            _check_wikilink(series, ep, token, line, add)
+    if has_spoilers and ep.spoilers == "none":
+        first = next((ep.body_line + loc.line for loc in walk(tokens)
+                      if loc.token.type in ("container_spoiler_open", "spoiler_open")), 1)
+        add(first, "warning", "spoiler markup in a recap marked `spoilers: none`")
+    return out
+
+
+def _check_front(series: Series, ep: Episode, add, images: _ImageCheck) -> None:  # noqa: ANN001
+    front = ep.front
+    if not front.get("title"):
+        add(1, "warning", "no title in the front matter: the file name is used")
+    if ep.season is None or ep.number is None:
+        add(1, "warning", "no season/episode numbers: the file name is the episode's id")
+    for key, allowed in (("spoilers", SPOILER_LEVELS), ("status", STATUSES)):
+        value = front.get(key)
+        if value is not None and str(value).strip().lower() not in allowed:
+            add(front_line(ep, key), "error",
+                f"{key} must be one of {', '.join(allowed)} (not {value!r})")
+    for key in ("season", "episode", "runtime", "target_words"):
+        value = front.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                  or value < 0):
+            add(front_line(ep, key), "error", f"{key} must be a whole number")
+    rating = front.get("rating")
+    if rating is not None and ep.rating is None:
+        add(front_line(ep, "rating"), "error", "rating must be a number from 0 to 5")
+    if front.get("date") is not None and ep.date is None:
+        add(front_line(ep, "date"), "error", "date must look like 2022-05-27")
+    if not ep.excerpt:
+        add(1, "warning", "no excerpt: listings and social cards use it")
+    if ep.cover:
+        resolved = resolve_image(series.root, ep.path, ep.cover)
+        if resolved.error:
+            add(front_line(ep, "cover"), "error", f"cover: {resolved.error}")
+        elif resolved.path is not None and (err := images.error_for(resolved.path)):
+            add(front_line(ep, "cover"), "error", f"cover: {err}")
+
+
+def _check_image(series: Series, ep: Episode, token: Token, line: int, add,  # noqa: ANN001
+                 images: _ImageCheck) -> None:
+    src = str(token.attrGet("src") or "")
+    resolved = resolve_image(series.root, ep.path, src)
+    if resolved.remote:
+        add(line, "warning", f"remote image {src[:80]}: readers need the network to see it")
+    elif resolved.error:
+        add(line, "error", resolved.error)
+    elif resolved.path is not None and (err := images.error_for(resolved.path)):
+        add(line, "error", f"{Path(src).name}: {err}")
+    alt = "".join(c.content for c in token.children or []).strip()
+    still = series.stills.get(still_name(src))
+    if not alt and not (still and still.alt):
+        add(line, "error", f"still {still_name(src) or src} has no alt text "
+                           "(write ![alt](…) or set alt in stills/stills.yaml)")
+
+
+def _check_wikilink(series: Series, ep: Episode, token: Token, line: int, add) -> None:  # noqa: ANN001
+    target = token.meta["target"]
+    other = series.find_episode(target)
+    if other is None:
+        add(line, "error", f"[[{target}]] does not match any recap of this project")
+    elif other.is_draft and not ep.is_draft:
+        add(line, "warning", f"[[{target}]] links to a draft: it is plain text until that "
+                             "recap is final (or exported with --drafts)")
+
+
+def check(series: Series) -> list[Problem]:
+    """Every problem of the project: reading problems, episodes, stills metadata."""
+    problems = list(series.problems)
+    images = _ImageCheck()
+    for ep in series.episodes:
+        problems.extend(check_episode(series, ep, images))
+    names = {p.name for p in still_files(series)}
+    stills_yaml = series.stills_dir / "stills.yaml"
+    for name in series.stills:
+        if name not in names:
+            line = _yaml_key_line(series.stills_doc, name)
+            problems.append(Problem(series.rel(stills_yaml), line, "warning",
+                                    f"{name} is described but not in stills/"))
+    problems.sort(key=lambda p: (p.path, p.line, p.level != "error"))
+    return problems
+
+
+def _yaml_key_line(doc, key: str) -> int:  # noqa: ANN001
+    try:
+        return doc.lc.key(key)[0] + 1
+    except (AttributeError, KeyError, TypeError):
+        return 1
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.is_error for p in problems)
+

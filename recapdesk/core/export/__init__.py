@@ -1,0 +1,1 @@
+"""Export: a project to a site, self-contained pages or CMS fragments."""

@@ -1,0 +1,470 @@
+"""Export as plan -> write: pages, index, images and stylesheet, with progress steps.
+
+`plan()` reads and checks everything and decides every output file; `write()` is a
+generator that yields Progress while it builds the output in a folder beside the
+target and swaps it in only when complete (stop iterating to cancel: nothing changes).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recapdesk.core import storage
+from recapdesk.core.checks import check, walk
+from recapdesk.core.export import images as imgs
+from recapdesk.core.export import page as pg
+from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown
+from recapdesk.core.model import Episode, Problem, Series
+from recapdesk.core.paths import resolve_image
+from recapdesk.core.resources import resource_path, stylesheet, template_env
+
+MARKER = ".recapdesk-export"
+STYLESHEET = "style.css"
+DEFAULT_CARD = "card.png"
+MIME = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif"}
+
+
+class ExportError(Exception):
+    """Export cannot start or finish; the message is one clear line."""
+
+
+@dataclass
+class ExportOptions:
+    """The SPEC options of `recapdesk export`."""
+
+    out: Path | None = None
+    episodes: list[str] = field(default_factory=list)
+    fragment: bool = False
+    single_file: bool = False
+    spoiler_free: bool = False
+    drafts: bool = False
+    force: bool = False
+
+
+@dataclass
+class Progress:
+    done: int
+    total: int
+    message: str
+
+
+@dataclass
+class PlannedImage:
+    source: Path
+    name: str  # file name under images/
+    width: int
+    height: int
+
+
+@dataclass
+class ExportPlan:
+    series: Series
+    options: ExportOptions
+    out: Path
+    targets: list[Episode]
+    published: list[Episode]
+    images: dict[Path, PlannedImage]
+    problems: list[Problem]
+    write_index: bool
+
+    @property
+    def blocked(self) -> bool:
+        """True when errors stop the export (and --force was not given)."""
+        return any(p.is_error for p in self.problems) and not self.options.force
+
+    @property
+    def total_steps(self) -> int:
+        return len(self.images) + len(self.targets) + int(self.write_index) + 2
+
+
+@dataclass
+class ExportResult:
+    out: Path
+    pages: list[str]
+    images: int
+
+
+# --- planning ---------------------------------------------------------------------
+
+def default_out(series: Series) -> Path:
+    return series.root / "export"
+
+
+def _check_out(series: Series, out: Path, merge: bool) -> None:
+    out_r = out.resolve()
+    root = series.root.resolve()
+    if out_r == root or root.is_relative_to(out_r):
+        raise ExportError(f"{out}: the output folder cannot be the project folder or hold it")
+    for inner in ("episodes", "stills", ".recapdesk"):
+        if out_r.is_relative_to(root / inner):
+            raise ExportError(f"{out}: the output folder cannot be inside {inner}/")
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise ExportError(f"{out}: the folder is not empty and is not a RecapDesk export; "
+                          "choose an empty or new folder")
+    parent = out.parent
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"{out}: cannot create the folder: {exc.strerror}") from None
+    if not os.access(parent, os.W_OK) or (merge and out.exists() and not os.access(out, os.W_OK)):
+        raise ExportError(f"{out}: the folder is not writable")
+
+
+def _episode_images(series: Series, ep: Episode) -> list[Path]:
+    found: list[Path] = []
+    tokens = build_markdown().parse(ep.body)
+    for loc in walk(tokens):
+        if loc.token.type == "image":
+            resolved = resolve_image(series.root, ep.path, str(loc.token.attrGet("src") or ""))
+            if resolved.path is not None:
+                found.append(resolved.path)
+    if ep.cover:
+        resolved = resolve_image(series.root, ep.path, ep.cover)
+        if resolved.path is not None:
+            found.append(resolved.path)
+    return found
+
+
+def plan(series: Series, options: ExportOptions) -> ExportPlan:
+    """Decide what to write. Raises ExportError for bad options or output folders."""
+    out = Path(options.out).expanduser() if options.out else default_out(series)
+    published = [e for e in series.episodes if e.readable and (options.drafts or not e.is_draft)]
+    if options.episodes:
+        targets = []
+        for ident in options.episodes:
+            ep = series.find_episode(ident)
+            if ep is None:
+                raise ExportError(f"no episode {ident!r} in {series.root.name}")
+            if ep not in targets:
+                targets.append(ep)
+        for ep in targets:
+            if ep not in published and ep.readable:
+                published.append(ep)
+        published.sort(key=Episode.sort_key)
+    else:
+        targets = list(published)
+    merge = bool(options.episodes)
+    _check_out(series, out, merge)
+    write_index = not options.episodes and not options.fragment
+    files = {series.rel(e.path) for e in targets}
+    problems = [p for p in check(series)
+                if p.path in files or not p.path.startswith("episodes/")]
+    planned: dict[Path, PlannedImage] = {}
+    used_names: set[str] = {DEFAULT_CARD}
+    wanted = [img for ep in (published if write_index else targets)
+              for img in _episode_images(series, ep)]
+    for source in wanted:
+        if source in planned:
+            continue
+        try:
+            info = imgs.probe(source)
+        except imgs.ImageError:
+            continue  # reported by check; left out when forced
+        stem = source.stem
+        name = f"{stem}{imgs.output_suffix(info)}"
+        n = 1
+        while name in used_names:
+            n += 1
+            name = f"{stem}-{n}{imgs.output_suffix(info)}"
+        used_names.add(name)
+        width, height = imgs.export_size(info)
+        planned[source] = PlannedImage(source, name, width, height)
+    return ExportPlan(series, options, out, targets, published, planned, problems, write_index)
+
+
+# --- rendering --------------------------------------------------------------------
+
+class _Renderer:
+    """Renders pages for one plan; image URLs are `images/<name>` until inlined."""
+
+    def __init__(self, plan: ExportPlan) -> None:
+        self.plan = plan
+        self.series = plan.series
+        self.opts = plan.options
+        self.base = self.series.base_url
+        self.pages = {id(e): pg.page_name(e) for e in plan.published}
+
+    def link_resolver(self, target: str) -> LinkTarget | None:
+        ep = self.series.find_episode(target)
+        if ep is None:
+            return None
+        href = self.pages.get(id(ep))
+        return LinkTarget(href, ep.title)
+
+    def image_resolver(self, ep: Episode):  # noqa: ANN201
+        def resolve(src: str) -> ImageRef | None:
+            resolved = resolve_image(self.series.root, ep.path, src)
+            planned = self.plan.images.get(resolved.path) if resolved.path else None
+            if planned is None:
+                return None
+            return ImageRef(f"images/{planned.name}", planned.width, planned.height)
+        return resolve
+
+    def body_html(self, ep: Episode) -> str:
+        tokens = build_markdown().parse(ep.body)
+        has_h1 = any(t.type == "heading_open" and t.tag == "h1" for t in tokens)
+        md = build_markdown(episodes=self.link_resolver, stills=self.series.stills,
+                            images=self.image_resolver(ep), spoiler_free=self.opts.spoiler_free,
+                            heading_shift=1 if has_h1 else 0)
+        return md.render(ep.body)
+
+    def cover(self, ep: Episode) -> PlannedImage | None:
+        for source in _episode_images(self.series, ep)[::-1] if ep.cover else []:
+            if source in self.plan.images:
+                return self.plan.images[source]
+        for source in _episode_images(self.series, ep):
+            if source in self.plan.images:
+                return self.plan.images[source]
+        return None
+
+    def image_url(self, image: PlannedImage | None) -> str:
+        name = f"images/{image.name}" if image else f"images/{DEFAULT_CARD}"
+        return self.base + name if self.base else name
+
+    def common(self, ep_or_none: Episode | None) -> dict:
+        return {
+            "lang": self.series.language,
+            "site_name": self.series.site_name,
+            "series_title": self.series.title,
+            "author": self.series.author,
+            "streaming": pg.streaming_line(self.series),
+            "inline_css": stylesheet() if self.opts.single_file else None,
+            "stylesheet_href": None if self.opts.single_file else STYLESHEET,
+        }
+
+    def episode_page(self, ep: Episode, body: str) -> str:
+        series = self.series
+        name = pg.page_name(ep)
+        cover = self.cover(ep)
+        url = self.base + name if self.base else ""
+        image = self.image_url(cover)
+        published = self.plan.published
+        idx = published.index(ep) if ep in published else -1
+        prev_ep = published[idx - 1] if idx > 0 else None
+        next_ep = published[idx + 1] if 0 <= idx < len(published) - 1 else None
+
+        def link(e: Episode) -> pg.RecapLink:
+            return pg.RecapLink(pg.page_name(e), e.title, (e.code or "").upper(), e is ep)
+
+        ctx = pg.PageContext(
+            title=f"{ep.title} | {series.site_name}" if series.site_name not in ep.title
+            else ep.title,
+            heading=ep.title,
+            description=pg.description(series, ep),
+            og_type="article",
+            og_image=image,
+            canonical=url,
+            json_ld=pg.json_script(pg.episode_ld(series, ep, image=image, url=url)),
+            kicker=pg.kicker(ep),
+            date_iso=ep.date.isoformat() if ep.date else "",
+            date_text=pg.date_text(ep),
+            runtime=f"{ep.runtime} min" if ep.runtime else "",
+            rating=ep.rating,
+            stars=pg.stars(ep.rating) if ep.rating is not None else "",
+            excerpt=ep.excerpt,
+            spoiler_warning=pg.SPOILER_WARNINGS.get(ep.spoilers, ""),
+            spoiler_level=ep.spoilers,
+            spoiler_free=self.opts.spoiler_free,
+            body_html=body,
+            prev=link(prev_ep) if prev_ep else None,
+            next=link(next_ep) if next_ep else None,
+            recaps=[link(e) for e in published],
+            extra={"rating_text": pg.format_rating(ep.rating) if ep.rating is not None else ""},
+            **self.common(ep),
+        )
+        return template_env().get_template("episode.html").render(page=ctx, series=series)
+
+    def fragment(self, ep: Episode, body: str) -> str:
+        parts = []
+        warning = pg.SPOILER_WARNINGS.get(ep.spoilers, "")
+        if warning and not self.opts.spoiler_free:
+            parts.append(f'<p class="spoiler-warning spoiler-warning-{ep.spoilers}">'
+                         f"{warning}</p>\n")
+        parts.append(body)
+        return "".join(parts)
+
+    def index_page(self) -> str:
+        series = self.series
+        cards = []
+        first_image: PlannedImage | None = None
+        for ep in self.plan.published:
+            cover = self.cover(ep)
+            first_image = first_image or cover
+            cards.append({
+                "href": pg.page_name(ep), "title": ep.title, "excerpt": ep.excerpt,
+                "kicker": pg.kicker(ep),
+                "image": {"src": f"images/{cover.name}", "width": cover.width,
+                          "height": cover.height} if cover else None,
+            })
+        facts = []
+        if series.original_title:
+            facts.append(("Original title", series.original_title))
+        if series.format:
+            facts.append(("Format", series.format))
+        if series.directors:
+            label = "Director" if len(series.directors) == 1 else "Directors"
+            facts.append((label, ", ".join(series.directors)))
+        if series.episode_count:
+            facts.append(("Episodes", str(series.episode_count)))
+        if series.network:
+            facts.append(("Streaming on", series.network))
+        by_actor = {actor: char for char, actor in series.characters.items() if actor}
+        cast = [(actor, by_actor.get(actor, "")) for actor in series.cast]
+        image = self.image_url(first_image)
+        url = self.base
+        description = (f"Episode recaps of {series.title}"
+                       + (f" ({series.original_title})" if series.original_title else "")
+                       + (f", streaming on {series.network}" if series.network else "") + ".")
+        ctx = pg.PageContext(
+            title=f"{series.title} Recaps | {series.site_name}"
+            if series.site_name != series.title else f"{series.title} Recaps",
+            heading=series.title,
+            description=description,
+            og_type="website",
+            og_image=image,
+            canonical=url,
+            json_ld=pg.json_script(pg.index_ld(series, image=image)),
+            extra={"facts": facts, "cast": cast, "cards": cards,
+                   "original_lang": _guess_lang(series.original_title)},
+            **self.common(None),
+        )
+        return template_env().get_template("index.html").render(page=ctx, series=series)
+
+
+def _guess_lang(text: str) -> str:
+    """A language tag for an original title by its script (ko, ja, zh), else ''."""
+    for ch in text:
+        code = ord(ch)
+        if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF:
+            return "ko"
+        if 0x3040 <= code <= 0x30FF:
+            return "ja"
+    if any(0x4E00 <= ord(ch) <= 0x9FFF for ch in text):
+        return "zh"
+    return ""
+
+
+# --- writing ----------------------------------------------------------------------
+
+def _inline_images(html: str, images_dir: Path, names: list[str]) -> str:
+    for name in names:
+        needle = f'src="images/{name}"'
+        if needle in html:
+            data = base64.b64encode((images_dir / name).read_bytes()).decode("ascii")
+            mime = MIME.get(Path(name).suffix, "application/octet-stream")
+            html = html.replace(needle, f'src="data:{mime};base64,{data}"')
+    return html
+
+
+def write(plan: ExportPlan) -> Iterator[Progress]:
+    """Build the export beside its target and swap it in; yields Progress steps.
+
+    Raises ExportError when the plan is blocked by errors or writing fails.
+    """
+    if plan.blocked:
+        raise ExportError("the project has errors; nothing was written (use --force to "
+                          "export anyway)")
+    series, opts = plan.series, plan.options
+    out = plan.out
+    total = plan.total_steps
+    done = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        images_dir = stage / "images"
+        images_dir.mkdir()
+        cache = series.state_dir / "cache" / "images"
+        for image in plan.images.values():
+            yield Progress(done, total, f"Image {image.name}")
+            try:
+                imgs.export_image(image.source, images_dir / image.name, cache)
+            except (imgs.ImageError, OSError) as exc:
+                if not opts.force:
+                    raise ExportError(f"{series.rel(image.source)}: {exc}") from None
+            done += 1
+        renderer = _Renderer(plan)
+        needs_card = False
+        written: list[str] = []
+        for ep in plan.targets:
+            yield Progress(done, total, f"Page {pg.page_name(ep)}")
+            body = renderer.body_html(ep)
+            if opts.fragment:
+                html = renderer.fragment(ep, body)
+            else:
+                html = renderer.episode_page(ep, body)
+                needs_card = needs_card or renderer.cover(ep) is None
+            if opts.single_file:
+                html = _inline_images(html, images_dir, [i.name for i in plan.images.values()])
+            (stage / pg.page_name(ep)).write_text(html, "utf-8")
+            written.append(pg.page_name(ep))
+            done += 1
+        if plan.write_index:
+            yield Progress(done, total, "Series page index.html")
+            html = renderer.index_page()
+            needs_card = needs_card or not plan.images
+            if opts.single_file:
+                html = _inline_images(html, images_dir, [i.name for i in plan.images.values()])
+            (stage / "index.html").write_text(html, "utf-8")
+            written.append("index.html")
+            done += 1
+        yield Progress(done, total, "Stylesheet")
+        if opts.single_file:
+            shutil.rmtree(images_dir)
+        else:
+            if not opts.fragment:
+                (stage / STYLESHEET).write_text(stylesheet(), "utf-8")
+            if needs_card and not opts.fragment:
+                shutil.copyfile(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
+            if not any(images_dir.iterdir()):
+                images_dir.rmdir()
+        (stage / MARKER).write_text("This folder was written by RecapDesk export.\n", "utf-8")
+        done += 1
+        yield Progress(done, total, "Putting the export in place")
+        for path in stage.rglob("*"):
+            if path.is_file():
+                with open(path, "rb") as fh:
+                    os.fsync(fh.fileno())
+        if opts.episodes and out.exists():
+            _merge(stage, out)
+        else:
+            storage.swap_in_folder(stage, out)
+        done += 1
+        yield Progress(done, total, f"Exported {len(written)} page(s) to {out}")
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the export: {exc.strerror or exc}") from None
+    finally:
+        if stage.exists():
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _merge(stage: Path, out: Path) -> None:
+    """Move each staged file into an existing export (one atomic replace per file)."""
+    for path in sorted(stage.rglob("*")):
+        rel = path.relative_to(stage)
+        target = out / rel
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
+    storage.fsync_dir(out)
+
+
+def export(series: Series, options: ExportOptions) -> ExportResult:
+    """Plan and write in one go (no progress); raises ExportError."""
+    the_plan = plan(series, options)
+    for _ in write(the_plan):
+        pass
+    pages = [pg.page_name(e) for e in the_plan.targets]
+    if the_plan.write_index:
+        pages.append("index.html")
+    return ExportResult(the_plan.out, pages, len(the_plan.images))

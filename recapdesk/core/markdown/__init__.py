@@ -1,0 +1,92 @@
+"""The recap dialect: CommonMark + tables, strikethrough, footnotes and the recap plugins.
+
+`build_markdown()` is the only factory: preview, export, checks and tests all use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+from recapdesk.core.export.sanitize import sanitize
+from recapdesk.core.markdown.also_read import also_read_plugin
+from recapdesk.core.markdown.figures import ImageRef, ImageResolver, figures_plugin
+from recapdesk.core.markdown.headings import heading_ids_plugin
+from recapdesk.core.markdown.sourcemap import sourcemap_plugin
+from recapdesk.core.markdown.spoilers import (
+    inline_spoiler_plugin,
+    spoiler_block_plugin,
+    spoiler_free_plugin,
+)
+from recapdesk.core.markdown.wikilinks import LinkTarget, WikiResolver, wikilink_plugin
+from recapdesk.core.model import Still
+
+__all__ = ["build_markdown", "ImageRef", "LinkTarget", "has_raw_html"]
+
+RAW_HTML = ("html_block", "html_inline")
+
+
+def has_raw_html(tokens: Sequence[Token]) -> bool:
+    """True when the token stream holds raw HTML from the source."""
+    for token in tokens:
+        if token.type in RAW_HTML:
+            return True
+        if token.children and has_raw_html(token.children):
+            return True
+    return False
+
+
+class RecapRenderer(RendererHTML):
+    """The HTML renderer; raw HTML in the source passes through the allow-list."""
+
+    sanitize_raw_html = True
+
+    def render(self, tokens: Sequence[Token], options: Any, env: Any) -> str:
+        html = super().render(tokens, options, env)
+        if self.sanitize_raw_html and has_raw_html(tokens):
+            html = sanitize(html)
+        return html
+
+
+def build_markdown(
+    *,
+    episodes: WikiResolver | None = None,
+    stills: Mapping[str, Still] | None = None,
+    images: ImageResolver | None = None,
+    source_lines: bool = False,
+    line_offset: int = 0,
+    spoiler_free: bool = False,
+    heading_shift: int = 0,
+    sanitize_html: bool = True,
+) -> MarkdownIt:
+    """Make the recap-dialect MarkdownIt.
+
+    With no arguments `.render(text)` gives the article HTML export writes for `text`.
+    episodes: resolves a wikilink target to a LinkTarget (or None when unknown).
+    stills: still metadata by file name, for alt/caption fallbacks.
+    images: maps an image source as written to the exported URL and size.
+    source_lines: add `data-line` (file line = body line + line_offset) for the preview.
+    spoiler_free: drop spoiler blocks and inline spoilers.
+    heading_shift: move heading levels down (the page's title is its one <h1>).
+    sanitize_html: pass raw HTML through the allow-list (never turn off for export).
+    """
+    md = MarkdownIt("commonmark", renderer_cls=RecapRenderer)
+    md.enable(["table", "strikethrough"])
+    md.renderer.sanitize_raw_html = sanitize_html  # type: ignore[attr-defined]
+    footnote_plugin(md)
+    spoiler_block_plugin(md)
+    also_read_plugin(md)
+    inline_spoiler_plugin(md)
+    wikilink_plugin(md, resolver=episodes)
+    figures_plugin(md, stills=stills, resolver=images)
+    heading_ids_plugin(md, shift=heading_shift)
+    if spoiler_free:
+        spoiler_free_plugin(md)
+    if source_lines:
+        sourcemap_plugin(md, line_offset=line_offset)
+    return md

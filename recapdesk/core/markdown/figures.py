@@ -1,0 +1,105 @@
+"""Stills: an image alone in its paragraph becomes `<figure class="still">` with a caption.
+
+Alt text and caption come from the Markdown (`![alt](src "Caption")`) and fall back to
+`stills/stills.yaml`. Image sources go through an optional resolver that maps the path
+as written to the exported file and its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml as escape
+from markdown_it.rules_core import StateCore
+
+from recapdesk.core.model import Still
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """What an image source resolves to: the URL to write and its pixel size if known."""
+
+    src: str
+    width: int | None = None
+    height: int | None = None
+
+
+ImageResolver = Callable[[str], ImageRef | None]
+
+
+def still_name(src: str) -> str:
+    """The file name a source path refers to (`../stills/a%20b.jpg` -> `a b.jpg`)."""
+    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    return path.rsplit("/", 1)[-1]
+
+
+def _is_figure(children) -> bool:  # noqa: ANN001
+    return len(children) == 1 and children[0].type == "image"
+
+
+def _mark_figures(state: StateCore) -> None:
+    tokens = state.tokens
+    for i in range(len(tokens) - 2):
+        opening, inline, closing = tokens[i], tokens[i + 1], tokens[i + 2]
+        if (opening.type == "paragraph_open" and inline.type == "inline"
+                and closing.type == "paragraph_close" and _is_figure(inline.children or [])):
+            opening.type, opening.tag = "figure_open", "figure"
+            closing.type, closing.tag = "figure_close", "figure"
+            opening.attrJoin("class", "still")
+            inline.children[0].meta["figure"] = True
+            closing.meta["image"] = inline.children[0]
+
+
+def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
+                   resolver: ImageResolver | None = None, lazy: bool = True) -> None:
+    """Register the figure rule and the image renderer."""
+    stills = stills or {}
+    md.core.ruler.after("inline", "figures", _mark_figures)
+
+    def meta_for(src: str) -> Still | None:
+        return stills.get(still_name(src))
+
+    def image_texts(token, env) -> tuple[str, str]:  # noqa: ANN001
+        alt = md.renderer.renderInlineAsText(token.children or [], md.options, env)
+        title = (token.attrGet("title") or "").strip()
+        still = meta_for(str(token.attrGet("src") or ""))
+        if not alt.strip() and still is not None:
+            alt = still.alt
+        caption = title or (still.caption if still is not None else "")
+        return alt, caption
+
+    def render_image(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+        token = tokens[idx]
+        src = str(token.attrGet("src") or "")
+        alt, caption = image_texts(token, env)
+        ref = resolver(src) if resolver is not None else None
+        attrs = [("src", ref.src if ref else src), ("alt", alt)]
+        if ref and ref.width and ref.height:
+            attrs += [("width", str(ref.width)), ("height", str(ref.height))]
+        figure = token.meta.get("figure", False)
+        if figure and lazy:
+            attrs.append(("loading", "lazy"))
+        if not figure and token.attrGet("title"):
+            attrs.append(("title", str(token.attrGet("title"))))
+        for key, value in token.attrs.items():
+            if key not in ("src", "alt", "title"):
+                attrs.append((key, str(value)))
+        end = " />" if options.get("xhtmlOut") else ">"
+        return "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + end
+
+    def render_figure_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+        return f"<figure{self.renderAttrs(tokens[idx])}>"
+
+    def render_figure_close(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+        image = tokens[idx].meta.get("image")
+        caption = image_texts(image, env)[1] if image is not None else ""
+        if caption:
+            return f"<figcaption>{escape(caption)}</figcaption></figure>\n"
+        return "</figure>\n"
+
+    md.add_render_rule("image", render_image)
+    md.add_render_rule("figure_open", render_figure_open)
+    md.add_render_rule("figure_close", render_figure_close)

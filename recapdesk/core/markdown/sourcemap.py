@@ -1,0 +1,18 @@
+"""`data-line` attributes on rendered blocks, so the preview can map HTML to source lines."""
+
+from __future__ import annotations
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+
+
+def sourcemap_plugin(md: MarkdownIt, *, line_offset: int = 0) -> None:
+    """Mark each block with the 0-based file line it starts on (body line + offset)."""
+
+    def rule(state: StateCore) -> None:
+        for token in state.tokens:
+            if token.map and token.type != "inline":
+                token.attrSet("data-line", str(token.map[0] + line_offset))
+                token.attrSet("data-line-end", str(token.map[1] + line_offset))
+
+    md.core.ruler.push("sourcemap", rule)

@@ -1,0 +1,1 @@
+"""Bundled resources: page templates, the theme, the sample series (data only)."""
