@@ -156,6 +156,8 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
     _check_out(series, out, merge)
     write_index = not options.episodes and not options.fragment
     files = {series.rel(e.path) for e in targets}
+    if not options.episodes:  # a recap that cannot be read would silently go missing
+        files |= {series.rel(e.path) for e in series.episodes if not e.readable}
     problems = [p for p in check(series)
                 if p.path in files or not p.path.startswith("episodes/")]
     planned: dict[Path, PlannedImage] = {}

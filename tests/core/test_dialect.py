@@ -1,0 +1,176 @@
+"""The recap dialect, fixture-file style: `name / . / markdown / . / html / .`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from recapdesk.core.export.sanitize import sanitize
+from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown, has_raw_html
+from recapdesk.core.model import Still
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def read_fixtures(path: Path) -> list[tuple[str, str, str]]:
+    """Parse a fixture file into (name, markdown, html) cases."""
+    cases = []
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    i = 0
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        name = lines[i].strip()
+        assert lines[i + 1].strip() == ".", f"bad fixture header at {name}"
+        i += 2
+        src = []
+        while lines[i].rstrip("\n") != ".":
+            src.append(lines[i])
+            i += 1
+        i += 1
+        html = []
+        while lines[i].rstrip("\n") != ".":
+            html.append(lines[i])
+            i += 1
+        i += 1
+        cases.append((name, "".join(src), "".join(html)))
+    return cases
+
+
+DIALECT = read_fixtures(FIXTURES / "dialect.md")
+
+
+@pytest.mark.parametrize(("name", "src", "expected"), DIALECT, ids=[c[0] for c in DIALECT])
+def test_dialect_fixture(name: str, src: str, expected: str) -> None:
+    assert build_markdown().render(src) == expected
+
+
+def test_fixture_file_covers_every_construct() -> None:
+    html = "".join(c[2] for c in DIALECT)
+    for needle in ('<details class="spoiler">', '<span class="spoiler" tabindex="0">',
+                   '<figure class="still">', "<figcaption>", '<aside class="also-read">',
+                   '<a class="wikilink"', "<table>", "<s>", "footnote-ref", ' id="'):
+        assert needle in html
+
+
+# --- CommonMark: the dialect never changes plain Markdown --------------------------
+
+SPEC = json.loads((FIXTURES / "commonmark.json").read_text("utf-8"))
+FIGURE = re.compile(r'<figure class="still">')
+
+
+def dialect_adds_something(example: dict, ours: str) -> bool:
+    """Examples where a dialect construct legitimately applies (stills, wikilinks)."""
+    return bool(FIGURE.search(ours)) or "[[" in example["markdown"]
+
+
+def strip_heading_ids(html: str) -> str:
+    return re.sub(r'<(h[1-6]) id="[^"]*">', r"<\1>", html)
+
+
+def test_commonmark_spec_examples_match_markdown_it() -> None:
+    reference = MarkdownIt("commonmark")
+    ours = build_markdown()
+    checked = mismatched = 0
+    failures = []
+    for example in SPEC:
+        expected = reference.render(example["markdown"])
+        if has_raw_html(reference.parse(example["markdown"])):
+            # raw HTML goes through the allow-list in the dialect
+            expected = sanitize(expected)
+        got = ours.render(example["markdown"])
+        if dialect_adds_something(example, got):
+            continue
+        checked += 1
+        if strip_heading_ids(got) != expected:
+            mismatched += 1
+            failures.append(example["example"])
+    assert not failures, f"examples changed by the dialect: {failures}"
+    assert checked > 600  # nearly all of the 652 examples are plain Markdown
+
+
+def test_heading_ids_are_the_only_change_to_headings() -> None:
+    html = build_markdown().render("# Hello *World*\n")
+    assert html == '<h1 id="hello-world">Hello <em>World</em></h1>\n'
+
+
+# --- options ---------------------------------------------------------------------------
+
+def test_spoiler_free_drops_blocks_and_inline_spoilers() -> None:
+    src = "Intro ||hidden|| text.\n\n::: spoiler Twist\nSecret **reveal**.\n:::\n\n||Only||\n\nEnd.\n"
+    html = build_markdown(spoiler_free=True).render(src)
+    assert "hidden" not in html and "Secret" not in html and "Only" not in html
+    assert "spoiler" not in html
+    assert "<p>Intro  text.</p>" in html and "<p>End.</p>" in html
+
+
+def test_source_lines_mark_blocks_with_file_lines() -> None:
+    src = "# Title\n\nPara one.\n\n- item\n"
+    html = build_markdown(source_lines=True, line_offset=10).render(src)
+    assert '<h1 id="title" data-line="10" data-line-end="11">' in html
+    assert '<p data-line="12" data-line-end="13">' in html
+    assert '<ul data-line="14"' in html
+    assert "data-line" not in build_markdown().render(src)
+
+
+def test_images_resolve_through_the_resolver_with_size() -> None:
+    def images(src: str) -> ImageRef | None:
+        return ImageRef("images/a.jpg", 1600, 900) if src.endswith("a.jpg") else None
+
+    html = build_markdown(images=images).render("![Alt](../stills/a.jpg)\n")
+    assert html == ('<figure class="still"><img src="images/a.jpg" alt="Alt" width="1600" '
+                    'height="900" loading="lazy" /></figure>\n')
+
+
+def test_alt_and_caption_fall_back_to_stills_yaml() -> None:
+    stills = {"a.jpg": Still("a.jpg", alt="From yaml", caption="Still From X Episode 1")}
+    md = build_markdown(stills=stills)
+    html = md.render("![](../stills/a.jpg)\n")
+    assert 'alt="From yaml"' in html and "<figcaption>Still From X Episode 1</figcaption>" in html
+    html = md.render('![Own alt](../stills/a.jpg "Own caption")\n')
+    assert 'alt="Own alt"' in html and "<figcaption>Own caption</figcaption>" in html
+
+
+def test_wikilinks_use_project_titles_and_mark_missing_and_unpublished() -> None:
+    table = {"s01e03": LinkTarget("s01e03.html", "Episode 3 Recap"),
+             "s01e04": LinkTarget(None, "Draft recap")}
+
+    md = build_markdown(episodes=lambda t: table.get(t.lower()))
+    html = md.render("[[s01e03]] [[S01E03|prev]] [[s01e04]] [[s09e09]]\n")
+    assert '<a class="wikilink" href="s01e03.html">Episode 3 Recap</a>' in html
+    assert '<a class="wikilink" href="s01e03.html">prev</a>' in html
+    assert '<span class="wikilink-unpublished">Draft recap</span>' in html
+    assert '<span class="wikilink-missing">s09e09</span>' in html
+
+
+def test_heading_shift_keeps_one_h1_for_the_page() -> None:
+    html = build_markdown(heading_shift=1).render("# A\n\n## B\n\n###### C\n")
+    assert "<h1" not in html
+    assert '<h2 id="a">' in html and '<h3 id="b">' in html and '<h6 id="c">' in html
+
+
+@pytest.mark.parametrize("src", [
+    "<img src=x onerror=alert(1)>",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<svg><script>alert(1)</script></svg>",
+    "<iframe src='https://evil.example'></iframe>",
+    "<div style='background:url(javascript:alert(1))'>x</div>",
+    "<object data='x.swf'></object>",
+    "[x](JAVASCRIPT:alert(1))",
+    "![x](javascript:alert(1))",
+    "<form action='https://evil.example'><input></form>",
+])
+def test_hostile_html_never_survives(src: str) -> None:
+    html = build_markdown().render(src).lower()
+    for bad in ("<script", "onerror", '="javascript:', "<iframe", "<object", "<form", "style="):
+        assert bad not in html, (src, html)
+
+
+def test_allowed_raw_html_is_kept() -> None:
+    html = build_markdown().render("A <kbd>Ctrl</kbd> and <mark>this</mark>.\n")
+    assert html == "<p>A <kbd>Ctrl</kbd> and <mark>this</mark>.</p>\n"
