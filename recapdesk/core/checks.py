@@ -65,7 +65,8 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
 
     if not ep.readable:
         return out
-    _check_front(series, ep, add, images)
+    if ep.front_ok:
+        _check_front(series, ep, add, images)
     if tokens is None:
         tokens = build_markdown().parse(ep.body)
     has_spoilers = False

@@ -65,7 +65,8 @@ class Episode:
     body: str
     front_text: str = ""
     body_line: int = 1  # 1-based line of the file where the body starts
-    readable: bool = True
+    readable: bool = True  # False: not decodable text; never saved over
+    front_ok: bool = True  # False: the front matter could not be parsed
     bom: bool = False
     newline: str = "\n"
 
@@ -84,6 +85,11 @@ class Episode:
         if isinstance(value, str) and value.strip().isdigit():
             return int(value.strip())
         return None
+
+    @property
+    def usable(self) -> bool:
+        """Read cleanly enough to render and export."""
+        return self.readable and self.front_ok
 
     @property
     def stem(self) -> str:

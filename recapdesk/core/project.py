@@ -92,7 +92,6 @@ def load_episode(path: Path) -> tuple[Episode, list[tuple[int, str, str]]]:
 
     A file that cannot be decoded comes back with `readable=False`: it must never be saved.
     """
-    issues: list[tuple[int, str, str]] = []
     try:
         text, bom = read_text(path)
     except UnicodeDecodeError as exc:
@@ -101,23 +100,30 @@ def load_episode(path: Path) -> tuple[Episode, list[tuple[int, str, str]]]:
             line = path.read_bytes()[: exc.start].count(b"\n") + 1
         except OSError:
             pass
-        issues.append((line, "error", "not a UTF-8 text file (opened read-only)"))
-        return Episode(path, CommentedMap(), "", readable=False), issues
+        issue = (line, "error", "not a UTF-8 text file (opened read-only)")
+        return Episode(path, CommentedMap(), "", readable=False), [issue]
     except (OSError, ValueError) as exc:
-        issues.append((1, "error", f"cannot read: {getattr(exc, 'strerror', None) or exc}"))
-        return Episode(path, CommentedMap(), "", readable=False), issues
+        issue = (1, "error", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        return Episode(path, CommentedMap(), "", readable=False), [issue]
+    return episode_from_text(path, text, bom=bom)
+
+
+def episode_from_text(path: Path, text: str, *, bom: bool = False
+                      ) -> tuple[Episode, list[tuple[int, str, str]]]:
+    """An Episode from a file's full text (saved or still in the editor)."""
+    issues: list[tuple[int, str, str]] = []
     try:
         parts = frontmatter.split(text)
     except frontmatter.FrontMatterError as exc:
         issues.append((exc.line, "error", str(exc)))
         return Episode(path, CommentedMap(), text, front_text="", body_line=1, bom=bom,
-                       readable=False), issues
+                       front_ok=False), issues
     try:
         front = frontmatter.parse(parts.front_text)
     except frontmatter.FrontMatterError as exc:
         issues.append((exc.line, "error", str(exc)))
         ep = Episode(path, CommentedMap(), parts.body, front_text=parts.front_text,
-                     body_line=parts.body_line, bom=bom, newline=parts.newline, readable=False)
+                     body_line=parts.body_line, bom=bom, newline=parts.newline, front_ok=False)
         return ep, issues
     if not parts.has_front:
         issues.append((1, "warning", "no front matter (--- title, season, episode ---)"))
@@ -145,7 +151,7 @@ def episode_text(ep: Episode) -> str:
 
 def save_episode(ep: Episode) -> None:
     """Write an episode atomically. Refuses one that was not read cleanly."""
-    if not ep.readable:
+    if not ep.usable:
         raise ProjectError(f"{ep.path.name} was not read cleanly; it is never overwritten")
     text = episode_text(ep)
     data = text.encode("utf-8")
@@ -173,7 +179,7 @@ def _load_episodes(series: Series) -> None:
     series.episodes.sort(key=Episode.sort_key)
     seen: dict[str, Episode] = {}
     for ep in series.episodes:
-        if not ep.readable:
+        if not ep.usable:
             continue
         other = seen.get(ep.id.lower())
         if other is not None:

@@ -137,7 +137,7 @@ def _episode_images(series: Series, ep: Episode) -> list[Path]:
 def plan(series: Series, options: ExportOptions) -> ExportPlan:
     """Decide what to write. Raises ExportError for bad options or output folders."""
     out = Path(options.out).expanduser() if options.out else default_out(series)
-    published = [e for e in series.episodes if e.readable and (options.drafts or not e.is_draft)]
+    published = [e for e in series.episodes if e.usable and (options.drafts or not e.is_draft)]
     if options.episodes:
         targets = []
         for ident in options.episodes:
@@ -147,7 +147,7 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
             if ep not in targets:
                 targets.append(ep)
         for ep in targets:
-            if ep not in published and ep.readable:
+            if ep not in published and ep.usable:
                 published.append(ep)
         published.sort(key=Episode.sort_key)
     else:
@@ -157,7 +157,7 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
     write_index = not options.episodes and not options.fragment
     files = {series.rel(e.path) for e in targets}
     if not options.episodes:  # a recap that cannot be read would silently go missing
-        files |= {series.rel(e.path) for e in series.episodes if not e.readable}
+        files |= {series.rel(e.path) for e in series.episodes if not e.usable}
     problems = [p for p in check(series)
                 if p.path in files or not p.path.startswith("episodes/")]
     planned: dict[Path, PlannedImage] = {}
@@ -185,7 +185,13 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
 
 # --- rendering --------------------------------------------------------------------
 
-class _Renderer:
+def heading_shift(body: str) -> int:
+    """1 when the body uses level-1 headings (the page's title is its one <h1>), else 0."""
+    tokens = build_markdown().parse(body)
+    return int(any(t.type == "heading_open" and t.tag == "h1" for t in tokens))
+
+
+class PageRenderer:
     """Renders pages for one plan; image URLs are `images/<name>` until inlined."""
 
     def __init__(self, plan: ExportPlan) -> None:
@@ -194,6 +200,7 @@ class _Renderer:
         self.opts = plan.options
         self.base = self.series.base_url
         self.pages = {id(e): pg.page_name(e) for e in plan.published}
+        self.inline_css = plan.options.single_file
 
     def link_resolver(self, target: str) -> LinkTarget | None:
         ep = self.series.find_episode(target)
@@ -211,12 +218,12 @@ class _Renderer:
             return ImageRef(f"images/{planned.name}", planned.width, planned.height)
         return resolve
 
-    def body_html(self, ep: Episode) -> str:
-        tokens = build_markdown().parse(ep.body)
-        has_h1 = any(t.type == "heading_open" and t.tag == "h1" for t in tokens)
+    def body_html(self, ep: Episode, *, source_lines: bool = False) -> str:
         md = build_markdown(episodes=self.link_resolver, stills=self.series.stills,
-                            images=self.image_resolver(ep), spoiler_free=self.opts.spoiler_free,
-                            heading_shift=1 if has_h1 else 0)
+                            images=None if source_lines else self.image_resolver(ep),
+                            spoiler_free=self.opts.spoiler_free,
+                            heading_shift=heading_shift(ep.body), source_lines=source_lines,
+                            line_offset=ep.body_line - 1)
         return md.render(ep.body)
 
     def cover(self, ep: Episode) -> PlannedImage | None:
@@ -239,8 +246,8 @@ class _Renderer:
             "series_title": self.series.title,
             "author": self.series.author,
             "streaming": pg.streaming_line(self.series),
-            "inline_css": stylesheet() if self.opts.single_file else None,
-            "stylesheet_href": None if self.opts.single_file else STYLESHEET,
+            "inline_css": stylesheet() if self.inline_css else None,
+            "stylesheet_href": None if self.inline_css else STYLESHEET,
         }
 
     def episode_page(self, ep: Episode, body: str) -> str:
@@ -393,7 +400,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
                 if not opts.force:
                     raise ExportError(f"{series.rel(image.source)}: {exc}") from None
             done += 1
-        renderer = _Renderer(plan)
+        renderer = PageRenderer(plan)
         needs_card = False
         written: list[str] = []
         for ep in plan.targets:
