@@ -1,0 +1,103 @@
+"""Shared fixtures: a fresh copy of the sample series, small projects, test images."""
+
+from __future__ import annotations
+
+import os
+
+# Set before anything can import Qt (other test folders use it).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
+
+import hashlib  # noqa: E402
+import shutil  # noqa: E402
+from collections.abc import Callable, Mapping  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "resources" / "sample"
+
+MINIMAL_MANIFEST = 'title: "Test Show"\nsite: {name: Test Recaps, language: en}\n'
+
+
+def make_image(path: Path | str, size: tuple[int, int] = (1920, 1080), fmt: str = "JPEG",
+               color: tuple[int, int, int] = (200, 120, 40), noise: bool = False) -> Path:
+    """Write an image with Pillow (parent folders made) and return its path.
+
+    With `noise` the pixels are pseudo-random, so the file is large and every byte counts
+    (useful to make a truncated copy that still has a valid header).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if noise:
+        raw = hashlib.shake_256(f"{path.name}{size}".encode()).digest(size[0] * size[1] * 3)
+        im = Image.frombytes("RGB", size, raw)
+    else:
+        im = Image.new("RGB", size, color)
+    if fmt.upper() in ("GIF",):
+        im = im.convert("P")
+    im.save(path, fmt)
+    return path
+
+
+def image_size(path: Path | str) -> tuple[int, int]:
+    with Image.open(path) as im:
+        return im.size
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Path:
+    """A fresh, writable copy of the bundled sample series."""
+    dest = tmp_path / "sample"
+    shutil.copytree(SAMPLE, dest)
+    return dest
+
+
+ProjectFactory = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> ProjectFactory:
+    """Factory: `make_project({"episodes/a.md": "...", "stills/x.jpg": b"..."}, name="p")`.
+
+    Writes `recapdesk.yaml` (a minimal manifest unless given in `files`), an `episodes/`
+    and a `stills/` folder, then every file: str is written as UTF-8 exactly (no newline
+    translation), bytes as is. Returns the project folder.
+    """
+    counter = {"n": 0}
+
+    def factory(files: Mapping[str, str | bytes] | None = None, *, name: str | None = None,
+                manifest: str | None = MINIMAL_MANIFEST) -> Path:
+        counter["n"] += 1
+        root = tmp_path / (name or f"project{counter['n']}")
+        root.mkdir(parents=True)
+        (root / "episodes").mkdir()
+        (root / "stills").mkdir()
+        files = dict(files or {})
+        if manifest is not None and "recapdesk.yaml" not in files:
+            files["recapdesk.yaml"] = manifest
+        for rel, content in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_bytes(content.encode("utf-8"))
+        return root
+
+    return factory
+
+
+@pytest.fixture(name="make_image")
+def make_image_fixture() -> Callable[..., Path]:
+    """The `make_image(path, size=(1920, 1080), fmt="JPEG", color=..., noise=False)` helper."""
+    return make_image
+
+
+@pytest.fixture(name="image_size")
+def image_size_fixture() -> Callable[[Path | str], tuple[int, int]]:
+    """`image_size(path)`: the (width, height) of an image file, read with Pillow."""
+    return image_size
+
