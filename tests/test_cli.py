@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "resources" / "sample"
 
 
-def run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+def run(*args: str, cwd: Path | None = None,
+        env: dict | None = None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([sys.executable, "-m", "recapdesk", *args], capture_output=True,
                           text=True, cwd=cwd, env=full_env, timeout=120)
@@ -158,7 +159,8 @@ def test_export_path_imports_no_qt(project: Path, tmp_path: Path) -> None:
         "from recapdesk.cli import main\n"
         f"rc = main(['export', {str(project)!r}, '-o', {str(tmp_path / 'o')!r}, '-q'])\n"
         f"rc2 = main(['check', {str(project)!r}])\n"
-        "qt = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'qtawesome')))\n"
+        "qt = sorted(m for m in sys.modules\n"
+        "            if m.startswith(('PySide6', 'shiboken6', 'qtawesome')))\n"
         "print('QT', qt)\n"
         "sys.exit(rc or rc2)\n"
     )

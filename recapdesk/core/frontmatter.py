@@ -59,7 +59,7 @@ def parse(front_text: str, *, first_line: int = 2) -> CommentedMap:
     if not front_text.strip():
         return CommentedMap()
     try:
-        data = _yaml().load(front_text)
+        data = _yaml().load(front_text.replace("\r\n", "\n"))
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)

@@ -102,7 +102,8 @@ def test_heading_ids_are_the_only_change_to_headings() -> None:
 # --- options ---------------------------------------------------------------------------
 
 def test_spoiler_free_drops_blocks_and_inline_spoilers() -> None:
-    src = "Intro ||hidden|| text.\n\n::: spoiler Twist\nSecret **reveal**.\n:::\n\n||Only||\n\nEnd.\n"
+    src = ("Intro ||hidden|| text.\n\n::: spoiler Twist\nSecret **reveal**.\n:::\n\n"
+           "||Only||\n\nEnd.\n")
     html = build_markdown(spoiler_free=True).render(src)
     assert "hidden" not in html and "Secret" not in html and "Only" not in html
     assert "spoiler" not in html

@@ -388,6 +388,9 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
     done = 0
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(stage, 0o777 & ~umask)  # mkdtemp makes 0700; a site must be readable
     try:
         images_dir = stage / "images"
         images_dir.mkdir()
