@@ -380,7 +380,8 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]], points: list[int]
                 ) -> tuple[str, list[int]]:
     """Apply non-overlapping `(start, end, replacement)` edits; map `points` along.
 
-    A point inside a replaced range goes to the end of its replacement.
+    A point at or before an edit's start stays before it; a point inside a replaced
+    range goes to the end of its replacement.
     """
     edits = sorted(edits)
     parts: list[str] = []
@@ -393,7 +394,7 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]], points: list[int]
     def move(p: int) -> int:
         delta = 0
         for s, e, rep in edits:
-            if p < s or (p == s and s == e):
+            if p <= s:
                 break
             if p < e:
                 return s + delta + len(rep)
@@ -405,21 +406,22 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]], points: list[int]
 
 def _line_removals(lines: list[Line], removed: set[int]) -> list[tuple[int, int, str]]:
     """Edits deleting whole lines (with their line breaks)."""
-    ranges: list[tuple[int, int]] = []
-    for i in sorted(removed):
-        if i + 1 < len(lines):
-            ranges.append((lines[i].start, lines[i + 1].start))
-        elif i > 0:
-            ranges.append((lines[i - 1].end, lines[i].end))
-        else:
-            ranges.append((lines[i].start, lines[i].end))
-    merged: list[list[int]] = []
-    for s, e in sorted(ranges):
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return [(s, e, "") for s, e in merged]
+    edits: list[tuple[int, int, str]] = []
+    run: list[int] = []
+    for i in sorted(removed) + [-1]:
+        if run and i == run[-1] + 1:
+            run.append(i)
+            continue
+        if run:
+            a, b = run[0], run[-1]
+            if b + 1 < len(lines):
+                edits.append((lines[a].start, lines[b + 1].start, ""))
+            elif a > 0:  # the last lines go with the line break before them
+                edits.append((lines[a - 1].end, lines[b].end, ""))
+            else:
+                edits.append((0, lines[b].end, ""))
+        run = [i]
+    return edits
 
 
 def _fence_edits(lines: list[Line], i: int, inner: int,
@@ -586,18 +588,22 @@ def list_continuation(line: str, column: int) -> tuple[str, int] | None:
 
     The replacement stands for the whole line and may hold a "\\n" (the new line).
     Returns None when Enter should just break the line (not a list/quote line, or the
-    cursor sits inside the marker). An empty item (or an empty `>` line) ends the list:
-    its marker is removed and no line is added. Numbers count up (`1.` → `2.`), a task
-    item continues with an unchecked box.
+    cursor sits inside the marker). Enter on an empty item (or an empty `>` line) ends
+    the list: the marker goes, that line stays blank (so what follows is a new
+    paragraph, not a lazy continuation of the last item) and the cursor moves below it.
+    Numbers count up (`1.` → `2.`), a task item continues with an unchecked box.
     """
     m = _LIST_LINE.match(line)
     if m:
         prefix_end = m.end()
         if column < prefix_end:
             return None
-        if not line[prefix_end:].strip():
-            keep = m.group("indent") + m.group("quote").rstrip()
-            return keep, len(keep)
+        if not line[prefix_end:].strip():  # an empty item ends the list
+            quote = m.group("quote").rstrip()
+            if quote:  # …but not the quote around it
+                replacement = f"{m.group('indent')}{quote}\n{m.group('indent')}{quote} "
+                return replacement, len(replacement)
+            return "\n", 1
         if m.group("number") is not None:
             marker = f"{int(m.group('number')) + 1}{m.group('delim')}"
         else:
@@ -613,8 +619,8 @@ def list_continuation(line: str, column: int) -> tuple[str, int] | None:
         prefix_end = q.end()
         if column < prefix_end:
             return None
-        if not line[prefix_end:].strip():
-            return "", 0
+        if not line[prefix_end:].strip():  # an empty quote line ends the quote
+            return "\n", 1
         prefix = q.group(0)
         if not prefix.endswith((" ", "\t")):
             prefix += " "

@@ -295,7 +295,7 @@ class PageRenderer:
     def fragment(self, ep: Episode, body: str) -> str:
         parts = []
         warning = pg.SPOILER_WARNINGS.get(ep.spoilers, "")
-        if warning and not self.opts.spoiler_free:
+        if warning:
             parts.append(f'<p class="spoiler-warning spoiler-warning-{ep.spoilers}">'
                          f"{warning}</p>\n")
         parts.append(body)
@@ -365,12 +365,13 @@ def _guess_lang(text: str) -> str:
 # --- writing ----------------------------------------------------------------------
 
 def _inline_images(html: str, images_dir: Path, names: list[str]) -> str:
+    """Replace every quoted `images/<name>` (src, og:image, JSON-LD) with a data URI."""
     for name in names:
-        needle = f'src="images/{name}"'
-        if needle in html:
+        needle = f'"images/{name}"'
+        if needle in html and (images_dir / name).is_file():
             data = base64.b64encode((images_dir / name).read_bytes()).decode("ascii")
             mime = MIME.get(Path(name).suffix, "application/octet-stream")
-            html = html.replace(needle, f'src="data:{mime};base64,{data}"')
+            html = html.replace(needle, f'"data:{mime};base64,{data}"')
     return html
 
 
@@ -406,6 +407,9 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         renderer = PageRenderer(plan)
         needs_card = False
         written: list[str] = []
+        inline_names = [i.name for i in plan.images.values()] + [DEFAULT_CARD]
+        if opts.single_file:
+            shutil.copyfile(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
         for ep in plan.targets:
             yield Progress(done, total, f"Page {pg.page_name(ep)}")
             body = renderer.body_html(ep)
@@ -415,7 +419,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
                 html = renderer.episode_page(ep, body)
                 needs_card = needs_card or renderer.cover(ep) is None
             if opts.single_file:
-                html = _inline_images(html, images_dir, [i.name for i in plan.images.values()])
+                html = _inline_images(html, images_dir, inline_names)
             (stage / pg.page_name(ep)).write_text(html, "utf-8")
             written.append(pg.page_name(ep))
             done += 1
@@ -424,7 +428,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
             html = renderer.index_page()
             needs_card = needs_card or not plan.images
             if opts.single_file:
-                html = _inline_images(html, images_dir, [i.name for i in plan.images.values()])
+                html = _inline_images(html, images_dir, inline_names)
             (stage / "index.html").write_text(html, "utf-8")
             written.append("index.html")
             done += 1

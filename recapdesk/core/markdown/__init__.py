@@ -29,6 +29,7 @@ from recapdesk.core.model import Still
 __all__ = ["build_markdown", "ImageRef", "LinkTarget", "has_raw_html"]
 
 RAW_HTML = ("html_block", "html_inline")
+NOTES_ID = "recap-notes"
 
 
 def has_raw_html(tokens: Sequence[Token]) -> bool:
@@ -51,6 +52,15 @@ class RecapRenderer(RendererHTML):
         if self.sanitize_raw_html and has_raw_html(tokens):
             html = sanitize(html)
         return html
+
+
+def _render_footnotes_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    """Footnotes as a titled section (a section without a heading is poor structure)."""
+    end = " />" if options.get("xhtmlOut") else ">"
+    hr = f'<hr class="footnotes-sep"{end}'
+    return (f"{hr}\n<section class=\"footnotes\" aria-labelledby=\"{NOTES_ID}\">\n"
+            f"<h2 class=\"footnotes-title\" id=\"{NOTES_ID}\">Notes</h2>\n"
+            "<ol class=\"footnotes-list\">\n")
 
 
 def build_markdown(
@@ -79,6 +89,7 @@ def build_markdown(
     md.enable(["table", "strikethrough"])
     md.renderer.sanitize_raw_html = sanitize_html  # type: ignore[attr-defined]
     footnote_plugin(md)
+    md.add_render_rule("footnote_block_open", _render_footnotes_open)
     spoiler_block_plugin(md)
     also_read_plugin(md)
     inline_spoiler_plugin(md)

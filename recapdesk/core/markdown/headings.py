@@ -11,7 +11,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 # ids the page template uses itself; a heading never takes one of them
-RESERVED_IDS = frozenset({"content", "recaps-heading", "cast-heading", "series-facts"})
+RESERVED_IDS = frozenset({"content", "recaps-heading", "cast-heading", "series-facts",
+                          "recap-notes"})
 
 
 def slugify(text: str) -> str:
