@@ -424,9 +424,32 @@ def _line_removals(lines: list[Line], removed: set[int]) -> list[tuple[int, int,
     return edits
 
 
-def _fence_edits(lines: list[Line], i: int, inner: int,
+def _list_kind(line: str) -> tuple[str, str] | None:
+    """(indent, bullet or delimiter) of a list item line."""
+    m = _LIST_LINE.match(line)
+    if not m:
+        return None
+    return m.group("indent") + m.group("quote"), m.group("bullet") or m.group("delim")
+
+
+def _nearest_item_kind(lines: list[Line], i: int) -> tuple[str, str] | None:
+    """The list kind of the item that line `i` belongs to (walking up its paragraph)."""
+    while i >= 0 and not lines[i].blank:
+        kind = _list_kind(lines[i].text)
+        if kind:
+            return kind
+        i -= 1
+    return None
+
+
+def _fence_edits(lines: list[Line], i: int, inner: int, content: int,
                  removed: set[int], blanked: set[int]) -> None:
-    """Drop fence line `i`; `inner` is the side of the block's content (+1 or -1)."""
+    """Drop fence line `i`; `inner` is the side of the block's content (+1 or -1).
+
+    `content` is the first line of the block's content. When the block sat between items
+    of one list (it was wrapped around some items), the blank line outside goes too, so
+    the list is whole again.
+    """
     outer = i - inner
     outer_blank = outer < 0 or outer >= len(lines) or lines[outer].blank
     inner_blank = 0 <= i + inner < len(lines) and lines[i + inner].blank
@@ -436,6 +459,13 @@ def _fence_edits(lines: list[Line], i: int, inner: int,
     removed.add(i)
     if inner_blank and outer_blank:
         removed.add(i + inner)
+    beyond = outer - inner  # the line past the outer blank line
+    if outer_blank and 0 <= beyond < len(lines) and 0 <= outer < len(lines):
+        item = _list_kind(lines[content].text) if content < len(lines) else None
+        neighbour = _nearest_item_kind(lines, beyond) if inner > 0 else \
+            _list_kind(lines[beyond].text)
+        if item is not None and item == neighbour:
+            removed.add(outer)
 
 
 def unwrap_spoiler(text: str, start: int, end: int) -> Edit:
@@ -459,8 +489,10 @@ def unwrap_spoiler(text: str, start: int, end: int) -> Edit:
     block = around[-1]
     removed: set[int] = set()
     blanked: set[int] = set()
-    _fence_edits(lines, block.open_line, +1, removed, blanked)
-    _fence_edits(lines, block.close_line, -1, removed, blanked)
+    content = next((k for k in range(block.open_line + 1, block.close_line)
+                    if not lines[k].blank), block.close_line)
+    _fence_edits(lines, block.open_line, +1, content, removed, blanked)
+    _fence_edits(lines, block.close_line, -1, content, removed, blanked)
     edits = _line_removals(lines, removed)
     edits += [(lines[i].start, lines[i].end, "") for i in blanked]
     new, (new_start, new_end) = apply_edits(text, edits, [start, end])

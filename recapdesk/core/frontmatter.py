@@ -21,6 +21,24 @@ class FrontMatterError(ValueError):
         self.line = line
 
 
+MAX_YAML_CHARS = 256 * 1024
+
+
+def _refuse_risky(text: str, first_line: int = 1) -> None:
+    """Refuse aliases (billion-laughs bombs) and oversized YAML before loading it."""
+    if len(text) > MAX_YAML_CHARS:
+        raise FrontMatterError("YAML is too large (over 256 KB)", first_line)
+    if "*" not in text:
+        return
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if type(event).__name__ == "AliasEvent":
+                line = first_line + (event.start_mark.line if event.start_mark else 0)
+                raise FrontMatterError("YAML aliases (*name) are not supported here", line)
+    except YAMLError:
+        return  # the loader reports the syntax error with its line
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt")
     y.preserve_quotes = True
@@ -58,6 +76,7 @@ def parse(front_text: str, *, first_line: int = 2) -> CommentedMap:
     """Parse front matter YAML into a round-trip mapping."""
     if not front_text.strip():
         return CommentedMap()
+    _refuse_risky(front_text, first_line)
     try:
         data = _yaml().load(front_text.replace("\r\n", "\n"))
     except YAMLError as exc:
@@ -87,7 +106,11 @@ def join(front_text: str, body: str, *, newline: str = "\n") -> str:
 
 
 def load_yaml(text: str) -> Any:
-    """Parse a whole YAML document round-trip (manifest, stills.yaml)."""
+    """Parse a whole YAML document round-trip (manifest, stills.yaml).
+
+    Raises FrontMatterError for aliases or oversized text, YAMLError for bad syntax.
+    """
+    _refuse_risky(text)
     return _yaml().load(text)
 
 

@@ -59,21 +59,30 @@ def _problem(series: Series, path: Path, line: int, level: str, message: str) ->
 
 # --- the manifest -----------------------------------------------------------------
 
-def _load_manifest(series: Series) -> None:
-    path = series.root / MANIFEST
+def _read_yaml_file(series: Series, path: Path) -> tuple[bool, Any]:
+    """Read a project YAML file; problems are recorded. Returns (ok, data)."""
+    if not _inside(path, series.root):
+        _problem(series, path, 1, "error", "links to a file outside the project; not read")
+        return False, None
     try:
         text, _ = read_text(path)
+        return True, frontmatter.load_yaml(text)
     except UnicodeDecodeError:
         _problem(series, path, 1, "error", "not a UTF-8 text file")
-        return
-    except (OSError, ValueError) as exc:
-        _problem(series, path, 1, "error", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
-        return
-    try:
-        data = frontmatter.load_yaml(text)
     except YAMLError as exc:
         _problem(series, path, frontmatter.yaml_error_line(exc), "error",
                  f"bad YAML: {frontmatter.yaml_error_text(exc)}")
+    except frontmatter.FrontMatterError as exc:
+        _problem(series, path, exc.line, "error", str(exc))
+    except (OSError, ValueError) as exc:
+        _problem(series, path, 1, "error", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    return False, None
+
+
+def _load_manifest(series: Series) -> None:
+    path = series.root / MANIFEST
+    ok, data = _read_yaml_file(series, path)
+    if not ok:
         return
     if data is None:
         data = CommentedMap()
@@ -167,7 +176,7 @@ def _load_episodes(series: Series) -> None:
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.md")):
-        if path.is_symlink() and not _inside(path, series.root):
+        if not _inside(path, series.root):
             _problem(series, path, 1, "error", "links to a file outside the project; left out")
             continue
         if not path.is_file():
@@ -206,18 +215,8 @@ def _load_stills(series: Series) -> None:
     path = series.stills_dir / STILLS_YAML
     if not path.exists():
         return
-    try:
-        text, _ = read_text(path)
-        data = frontmatter.load_yaml(text)
-    except UnicodeDecodeError:
-        _problem(series, path, 1, "error", "not a UTF-8 text file")
-        return
-    except YAMLError as exc:
-        _problem(series, path, frontmatter.yaml_error_line(exc), "error",
-                 f"bad YAML: {frontmatter.yaml_error_text(exc)}")
-        return
-    except (OSError, ValueError) as exc:
-        _problem(series, path, 1, "error", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+    ok, data = _read_yaml_file(series, path)
+    if not ok:
         return
     if data is None:
         data = CommentedMap()

@@ -29,13 +29,14 @@ def default_resolver(target: str) -> LinkTarget:
 
 
 _TARGET = re.compile(r"[\w.\-]+")
+MAX_INNER = 300  # a wikilink is short; never scan far for its end
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
     if not src.startswith("[[", pos) or (pos > 0 and src[pos - 1] == "["):
         return False
-    end = src.find("]]", pos + 2)
+    end = src.find("]]", pos + 2, min(len(src), pos + 2 + MAX_INNER))
     if end < 0 or src.startswith("]]]", end):
         return False
     inner = src[pos + 2 : end]
