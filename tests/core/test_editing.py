@@ -425,3 +425,13 @@ def test_module_is_qt_free() -> None:
     assert "PySide6" not in editing.__dict__
     source = open(editing.__file__, encoding="utf-8").read()
     assert "PySide6" not in source and "Qt" not in source.replace("Qt-free", "")
+
+
+def test_unwrap_block_around_list_items_makes_the_list_whole_again() -> None:
+    text = "- one\n- two\n  more of two\n- three"
+    pos = at(text, "more")
+    wrapped, s, e = wrap_spoiler_block(text, pos, pos)
+    assert unwrap_spoiler(wrapped, s, e)[0] == text
+    other = "- one\n\n::: spoiler\n\n1. two\n\n:::\n\nAfter."
+    assert unwrap_spoiler(other, at(other, "two"), at(other, "two"))[0] == (
+        "- one\n\n1. two\n\nAfter.")

@@ -1,0 +1,722 @@
+"""The Markdown editor: a calm writing surface with the recap dialect's helpers.
+
+The widget holds no document logic of its own: the spoiler helpers, list continuation
+and find/replace are Qt-free functions (`recapdesk.core.editing`, `recapdesk.core.search`)
+applied to the text; the editor replaces only the range that changed, inside one edit
+block, so every helper is exactly one undo step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
+from functools import partial
+
+import qtawesome
+from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QColor,
+    QFontMetricsF,
+    QKeyEvent,
+    QKeySequence,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCursor,
+    QTextOption,
+)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QInputDialog,
+    QMenu,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from recapdesk.core import editing
+from recapdesk.core.search import Query, expand_replacement, find_next, iter_spans, replace_all
+from recapdesk.ui.editor.completion import WikilinkCompleter
+from recapdesk.ui.editor.highlighter import (
+    CODE,
+    FRONT,
+    REGION_ALSO_READ,
+    REGION_FRONT,
+    REGION_NONE,
+    REGION_SPOILER,
+    MarkdownHighlighter,
+    region_of,
+)
+from recapdesk.ui.editor.spelling import SpellChecker
+from recapdesk.ui.editor.theme import apply_palette, theme_for, writing_font
+
+_ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
+MAX_SEARCH_HIGHLIGHTS = 2000
+ICON_COLOR = "#4a4a55"  # as the window's icons (recapdesk.ui.icons)
+SPOILER_ICON_COLOR = "#a3324a"
+
+
+def _keep_ends(text: str) -> list[str]:
+    """The lines of `text`, each with its "\\n" (the last one without)."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _u16(text: str) -> int:
+    """Length of `text` in UTF-16 code units (what Qt positions count)."""
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+class _Positions:
+    """Converts between Python offsets and Qt (UTF-16) positions for one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.simple = _ASTRAL.search(text) is None
+
+    def qt(self, index: int) -> int:
+        return index if self.simple else _u16(self.text[:index])
+
+    def py(self, position: int) -> int:
+        if self.simple:
+            return position
+        data = self.text.encode("utf-16-le")[: 2 * position]
+        return len(data.decode("utf-16-le", "ignore"))
+
+
+class MarkdownEditor(QPlainTextEdit):
+    """The recap editor (one per open episode)."""
+
+    cursorLineChanged = Signal(int)  # 0-based block number of the cursor
+    wordAdded = Signal(str)  # "Add to project dictionary" was chosen for this word
+    findRequested = Signal(bool)  # Ctrl+F (False) / Ctrl+H (True): a FindBar opens
+
+    MEASURE_CHARS = 80  # the text column's width, in average characters
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("markdownEditor")
+        self._theme = theme_for(QApplication.palette())
+        self._newline = "\n"
+        self._last_line = 0
+        self._search_selections: list[QTextEdit.ExtraSelection] = []
+        self._speller = SpellChecker("en_US")
+        self._spell_on = True
+        self._project_words: frozenset[str] = frozenset()
+
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setCenterOnScroll(True)
+        self.setCursorWidth(2)
+        self.setPlaceholderText("Start writing your recap…")
+        self.document().setDocumentMargin(28)
+        self.setFont(writing_font())
+        self.setPalette(apply_palette(self.palette(), self._theme))
+        self.setAutoFillBackground(True)
+        self.viewport().setAutoFillBackground(True)
+
+        self.highlighter = MarkdownHighlighter(self.document(), self._theme, self._speller,
+                                               self.font().pointSizeF())
+        self._completer = WikilinkCompleter(self)
+        self.label_prompt: Callable[[], str | None] = self._ask_label
+        self.actions_by_name: dict[str, QAction] = self._build_actions()
+        self.cursorPositionChanged.connect(self._cursor_moved)
+        self._apply_font_metrics()
+
+    # ================================================================ document
+
+    def set_document_text(self, text: str) -> None:
+        """Load a file's whole text; clears undo history and the modified flag.
+
+        `textChanged` is not emitted for the load. "\\r\\n" line ends are remembered and
+        given back by `document_text()`.
+        """
+        self._newline = "\r\n" if "\r\n" in text else "\n"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self._completer.hide()
+        blocked = self.blockSignals(True)
+        try:
+            self.setPlainText(text)
+        finally:
+            self.blockSignals(blocked)
+        self.document().clearUndoRedoStacks()
+        self.document().setModified(False)
+        self._search_selections = []
+        self._refresh_extra_selections()
+        self._last_line = 0
+        self.cursorLineChanged.emit(0)
+
+    def document_text(self) -> str:
+        """The whole text as it should be saved (line ends as loaded)."""
+        text = self._plain()
+        return text.replace("\n", "\r\n") if self._newline == "\r\n" else text
+
+    def _plain(self) -> str:
+        """The text with "\\n" line ends and every character as typed (no nbsp folding)."""
+        return self.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
+
+    def current_line(self) -> int:
+        return self.textCursor().blockNumber()
+
+    def goto_line(self, line: int) -> None:
+        """Put the cursor at the start of `line` (0-based), centred, and focus the editor."""
+        count = self.document().blockCount()
+        block = self.document().findBlockByNumber(max(0, min(line, count - 1)))
+        cursor = QTextCursor(block)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def replace_all_text(self, text: str) -> None:
+        """Make the document `text` as ONE undo step (unlike `set_document_text`).
+
+        Only the lines that differ are replaced, so undo history, scrolling and the
+        cursor (which keeps its place in unchanged text) survive: for replace-all across
+        episodes, moving a section and the like. It counts as an edit.
+        """
+        new = text.replace("\r\n", "\n").replace("\r", "\n")
+        old = self._plain()
+        if new == old:
+            return
+        s, e, _ = editing.changed_range(old, new)
+        # diff only the lines around the changed range
+        s = old.rfind("\n", 0, s) + 1
+        tail = len(old) - e
+        old_mid, new_mid = old[s:len(old) - tail], new[s:len(new) - tail]
+        a, b = _keep_ends(old_mid), _keep_ends(new_mid)
+        starts = [s]
+        for line in a:
+            starts.append(starts[-1] + len(line))
+        ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+               if op[0] != "equal"]
+        pos = _Positions(old)
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        for _tag, i1, i2, j1, j2 in reversed(ops):
+            cursor.setPosition(pos.qt(starts[i1]))
+            cursor.setPosition(pos.qt(starts[i2]), QTextCursor.MoveMode.KeepAnchor)
+            inserted = "".join(b[j1:j2])
+            if inserted:
+                cursor.insertText(inserted)
+            else:
+                cursor.removeSelectedText()
+        cursor.endEditBlock()
+
+    def insert_markdown(self, text: str) -> None:
+        """Insert `text` at the cursor (replacing a selection) as one undo step."""
+        if self.isReadOnly():
+            return
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        cursor = self.textCursor()
+        cursor.beginEditBlock()
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    # ========================================================= completion, words
+
+    def set_wikilink_targets(self, targets: list[tuple[str, str]]) -> None:
+        """Episodes offered after `[[`: (id, title) pairs."""
+        self._completer.set_targets(list(targets))
+
+    @property
+    def completer(self) -> WikilinkCompleter:
+        return self._completer
+
+    def set_project_words(self, words: Iterable[str]) -> None:
+        """Extra words the spell checker accepts (cast, characters, places…)."""
+        words = frozenset(str(w) for w in words)
+        if words == self._project_words:
+            return
+        self._project_words = words
+        self._speller.set_project_words(words)
+        self._rehighlight_spelling()
+
+    def add_project_word(self, word: str) -> None:
+        """Accept `word` from now on and tell the window (`wordAdded`) so it can store it."""
+        self._project_words = self._project_words | {word}
+        self._speller.add_word(word)
+        self._rehighlight_spelling()
+        self.wordAdded.emit(word)
+
+    def set_spellcheck_enabled(self, on: bool) -> None:
+        self._spell_on = bool(on)
+        self.highlighter.set_spellcheck(self._speller, self._spell_on)
+
+    def set_spell_language(self, language: str) -> None:
+        """Use another dictionary (e.g. "en_GB"); off, with a reason, if it is missing."""
+        self._speller = SpellChecker(language)
+        self._speller.set_project_words(self._project_words)
+        self.highlighter.set_spellcheck(self._speller, self._spell_on)
+
+    @property
+    def spellcheck_available(self) -> bool:
+        """False when no dictionary could be loaded: then spell checking is simply off."""
+        return self._speller.available
+
+    @property
+    def spellcheck_enabled(self) -> bool:
+        return self.highlighter.spell_enabled
+
+    @property
+    def spellcheck_status(self) -> str:
+        """"" when spell checking works, else a sentence saying why it is off."""
+        return self._speller.status
+
+    @property
+    def speller(self) -> SpellChecker:
+        return self._speller
+
+    def _rehighlight_spelling(self) -> None:
+        if self.highlighter.spell_enabled:
+            self.highlighter.rehighlight()
+
+    def misspelt_word_at(self, cursor: QTextCursor) -> tuple[int, int, str] | None:
+        """(start, end, word) in the cursor's block (Python offsets) if it is misspelt."""
+        block = cursor.block()
+        text = block.text()
+        column = _Positions(text).py(cursor.positionInBlock())
+        for start, end in self.highlighter.misspellings(block):
+            if start <= column <= end:
+                return start, end, text[start:end]
+        return None
+
+    # ========================================================= spoiler helpers
+
+    def wrap_inline_spoiler(self) -> None:
+        """Wrap the selection (each line's text) or the word at the cursor in `||…||`."""
+        self._transform(editing.wrap_inline_spoiler)
+
+    def wrap_spoiler_block(self, label: str | None = None) -> None:
+        """Put the selected paragraphs (or the cursor's) in a `::: spoiler Label` block."""
+        self._transform(lambda t, s, e: editing.wrap_spoiler_block(t, s, e, label))
+
+    def unwrap_spoiler(self) -> None:
+        """Remove the inline spoiler, else the spoiler block, at the cursor/selection."""
+        self._transform(editing.unwrap_spoiler)
+
+    def insert_spoiler_warning(self, level: str = "major") -> None:
+        """Insert `– This recap contains <level> spoilers! –` as its own paragraph."""
+        self._transform(lambda t, s, e: editing.insert_spoiler_warning(t, s, e, level))
+
+    def set_spoiler_level(self, level: str) -> None:
+        """Set `spoilers: <level>` in the front matter (added if missing); one undo step."""
+        old = self._plain()
+        new = editing.set_spoiler_level(old, level)
+        start, end = self._selection(old)
+        s, e, inserted = editing.changed_range(old, new)
+
+        def move(p: int) -> int:
+            if p <= s:
+                return p
+            return p + len(inserted) - (e - s) if p >= e else s + len(inserted)
+
+        if not self.isReadOnly():
+            self._apply(old, new, move(start), move(end))
+
+    def spoiler_level(self) -> str | None:
+        """The `spoilers:` value of the front matter (None when absent)."""
+        return editing.spoiler_level(self._plain())
+
+    def _transform(self, fn: Callable[[str, int, int], editing.Edit]) -> None:
+        if self.isReadOnly():
+            return
+        old = self._plain()
+        start, end = self._selection(old)
+        new, new_start, new_end = fn(old, start, end)
+        self._apply(old, new, new_start, new_end)
+
+    def _selection(self, text: str) -> tuple[int, int]:
+        cursor = self.textCursor()
+        pos = _Positions(text)
+        return pos.py(cursor.selectionStart()), pos.py(cursor.selectionEnd())
+
+    def _apply(self, old: str, new: str, start: int, end: int, *, force: bool = False) -> bool:
+        """Replace only the changed range (one undo step), then select [start, end) of `new`."""
+        changed = new != old
+        if changed and (force or not self.isReadOnly()):
+            s, e, inserted = editing.changed_range(old, new)
+            pos = _Positions(old)
+            cursor = QTextCursor(self.document())
+            cursor.beginEditBlock()
+            cursor.setPosition(pos.qt(s))
+            cursor.setPosition(pos.qt(e), QTextCursor.MoveMode.KeepAnchor)
+            if inserted:
+                cursor.insertText(inserted)
+            else:
+                cursor.removeSelectedText()
+            cursor.endEditBlock()
+        self._select(new, start, end)
+        return changed
+
+    def _select(self, text: str, start: int, end: int) -> None:
+        pos = _Positions(text)
+        cursor = self.textCursor()
+        cursor.setPosition(pos.qt(start))
+        cursor.setPosition(pos.qt(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    # ================================================================= search
+
+    def match_spans(self, query: Query) -> list[tuple[int, int]]:
+        """All matches in this document (Python offsets); ValueError for a bad regex."""
+        return list(iter_spans(self._plain(), query))
+
+    def find_query(self, query: Query, *, backward: bool = False,
+                   from_selection_start: bool = False) -> bool:
+        """Select the next (or previous) match, wrapping round; False when there is none.
+
+        Forward searches start after the selection (or at its start with
+        `from_selection_start`, for searching as you type). ValueError for a bad regex.
+        """
+        text = self._plain()
+        start, end = self._selection(text)
+        origin = start if backward or from_selection_start else end
+        found = find_next(text, query, origin, backward=backward)
+        if found is None:
+            return False
+        self._select(text, *found)
+        self.centerCursor()
+        return True
+
+    def replace_current(self, query: Query, replacement: str) -> bool:
+        """Replace the selected match (if the selection is one) and select the next match.
+
+        Returns whether a replacement was made. One undo step.
+        """
+        text = self._plain()
+        start, end = self._selection(text)
+        if not query.pattern or self.isReadOnly():
+            return False
+        m = query.compiled.match(text, start)
+        if m is None or m.end() != end or end == start:
+            self.find_query(query)
+            return False
+        inserted = expand_replacement(m, query, replacement)
+        new = text[:start] + inserted + text[end:]
+        self._apply(text, new, start + len(inserted), start + len(inserted))
+        self.find_query(query)
+        return True
+
+    def replace_all_matches(self, query: Query, replacement: str) -> int:
+        """Replace every match in this document as one undo step; returns how many."""
+        if self.isReadOnly():
+            return 0
+        text = self._plain()
+        new, count = replace_all(text, query, replacement)
+        if count:
+            start, _ = self._selection(text)
+            self._apply(text, new, min(start, len(new)), min(start, len(new)))
+        return count
+
+    def set_search_highlights(self, spans: Iterable[tuple[int, int]]) -> None:
+        """Tint these ranges (Python offsets of the current text) as search matches."""
+        pos = _Positions(self._plain())
+        selections: list[QTextEdit.ExtraSelection] = []
+        for i, (s, e) in enumerate(spans):
+            if i >= MAX_SEARCH_HIGHLIGHTS:
+                break
+            sel = QTextEdit.ExtraSelection()
+            sel.format.setBackground(self._theme.search_match)
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(pos.qt(s))
+            cursor.setPosition(pos.qt(e), QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            selections.append(sel)
+        self._search_selections = selections
+        self._refresh_extra_selections()
+
+    def clear_search_highlights(self) -> None:
+        self.set_search_highlights([])
+
+    def _refresh_extra_selections(self) -> None:
+        self.setExtraSelections(list(self._search_selections))
+
+    # ================================================================ actions
+
+    def _build_actions(self) -> dict[str, QAction]:
+        specs = [
+            ("inline_spoiler", "Inline Spoiler", "Ctrl+Shift+S", "mdi6.eye-off-outline",
+             "Hide the selection (or the word at the cursor) in an ||inline spoiler||",
+             self.wrap_inline_spoiler),
+            ("spoiler_block", "Spoiler Block…", "Ctrl+Shift+B", "mdi6.archive-eye-outline",
+             "Put the selected paragraphs in a ::: spoiler block with a label",
+             self._spoiler_block_from_prompt),
+            ("unwrap_spoiler", "Remove Spoiler", "Ctrl+Shift+U", "mdi6.eye-outline",
+             "Remove the inline spoiler or the spoiler block around the cursor",
+             self.unwrap_spoiler),
+            ("spoiler_warning", "Spoiler Warning Line", "Ctrl+Shift+W", "mdi6.alert-outline",
+             "Insert “– This recap contains major spoilers! –”",
+             lambda: self.insert_spoiler_warning(self.spoiler_level() or "major")),
+            ("find", "Find…", "Ctrl+F", "mdi6.magnify", "Find in this episode",
+             lambda: self._request_find(False)),
+            ("replace", "Replace…", "Ctrl+H", "mdi6.find-replace",
+             "Find and replace in this episode or in all episodes",
+             lambda: self._request_find(True)),
+        ]
+        actions: dict[str, QAction] = {}
+        for name, text, keys, icon, tip, slot in specs:
+            color = SPOILER_ICON_COLOR if name in (
+                "inline_spoiler", "spoiler_block", "spoiler_warning") else ICON_COLOR
+            action = QAction(qtawesome.icon(icon, color=color, color_disabled="#b0b0b8"),
+                             text, self)
+            action.setObjectName(f"action_{name}")
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.NativeText)})")
+            action.setStatusTip(tip)
+            action.triggered.connect(slot)
+            self.addAction(action)
+            actions[name] = action
+        return actions
+
+    def _spoiler_block_from_prompt(self) -> None:
+        label = self.label_prompt()
+        if label is None:
+            return
+        self.wrap_spoiler_block(label.strip() or None)
+
+    def _ask_label(self) -> str | None:
+        text, ok = QInputDialog.getText(self, "Spoiler Block",
+                                        "Label on the closed spoiler (optional):")
+        return text if ok else None
+
+    def _request_find(self, replace: bool) -> None:
+        self.findRequested.emit(replace)
+
+    def selection_span(self) -> tuple[int, int]:
+        """The selection as Python offsets into `document_text()` with "\\n" line ends."""
+        return self._selection(self._plain())
+
+    def selected_line_text(self) -> str:
+        """The selection when it is within one line (to prefill the find field)."""
+        text = self.textCursor().selectedText()
+        return "" if "\u2029" in text or "\u2028" in text else text
+
+    # =============================================================== keyboard
+
+    def _action_for(self, event: QKeyEvent) -> QAction | None:
+        """The editor action whose shortcut this key press is, if any."""
+        if event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            return None
+        pressed = QKeySequence(event.keyCombination())
+        for action in self.actions_by_name.values():
+            if action.isEnabled() and action.shortcut() == pressed:
+                return action
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        # While the editor has focus its own shortcuts win, even when the window has
+        # actions with the same keys (which would otherwise make both ambiguous).
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and self._action_for(event) is not None:
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        action = self._action_for(event)
+        if action is not None:
+            action.trigger()
+            return
+        key = event.key()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if self._completer.is_open() and (enter or key in (
+                Qt.Key.Key_Escape, Qt.Key.Key_Tab, Qt.Key.Key_Backtab)):
+            event.ignore()  # the completer's popup takes these
+            return
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if enter and not self.isReadOnly() and not mods & (Qt.KeyboardModifier.ControlModifier
+                                 | Qt.KeyboardModifier.AltModifier
+                                 | Qt.KeyboardModifier.MetaModifier):
+            if mods & Qt.KeyboardModifier.ShiftModifier or not self._continue_list():
+                self.insert_markdown("\n")  # a real line, never U+2028
+            return
+        super().keyPressEvent(event)
+        if event.text() or key in (Qt.Key.Key_Backspace, Qt.Key.Key_Delete):
+            self._update_completion()
+        else:
+            self._completer.hide()
+
+    def _in_code_or_front(self, cursor: QTextCursor) -> bool:
+        block = cursor.block()
+        previous = block.previous()
+        state = previous.userState() if previous.isValid() else -1
+        return state >= 0 and bool(state & (CODE | FRONT))
+
+    def _continue_list(self) -> bool:
+        cursor = self.textCursor()
+        if cursor.hasSelection() or self._in_code_or_front(cursor):
+            return False
+        block = cursor.block()
+        text = block.text()
+        pos = _Positions(text)
+        result = editing.list_continuation(text, pos.py(cursor.positionInBlock()))
+        if result is None:
+            return False
+        replacement, column = result
+        s, e, inserted = editing.changed_range(text, replacement)
+        base = block.position()
+        edit = QTextCursor(self.document())
+        edit.beginEditBlock()
+        edit.setPosition(base + pos.qt(s))
+        edit.setPosition(base + pos.qt(e), QTextCursor.MoveMode.KeepAnchor)
+        if inserted:
+            edit.insertText(inserted)
+        else:
+            edit.removeSelectedText()
+        edit.endEditBlock()
+        edit.setPosition(base + _u16(replacement[:column]))
+        self.setTextCursor(edit)
+        self.ensureCursorVisible()
+        return True
+
+    def _update_completion(self) -> None:
+        cursor = self.textCursor()
+        if cursor.hasSelection():
+            self._completer.hide()
+            return
+        text = cursor.block().text()
+        before = text[: _Positions(text).py(cursor.positionInBlock())]
+        self._completer.update(before, allowed=not self._in_code_or_front(cursor))
+
+    # ============================================================ context menu
+
+    def contextMenuEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+        menu = self.build_context_menu(event.pos())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def build_context_menu(self, pos: QPoint) -> QMenu:
+        """The context menu at viewport point `pos`: spelling fixes first, then editing."""
+        menu = self.createStandardContextMenu(pos)
+        cursor = self.cursorForPosition(pos)
+        hit = self.misspelt_word_at(cursor)
+        first = menu.actions()[0] if menu.actions() else None
+        if hit is not None:
+            start, end, word = hit
+            block_number = cursor.blockNumber()
+            suggestions = self._speller.suggest(word)
+            for suggestion in suggestions:
+                act = QAction(suggestion, menu)
+                font = act.font()
+                font.setBold(True)
+                act.setFont(font)
+                act.triggered.connect(partial(self._replace_in_block, block_number, start,
+                                              end, suggestion))
+                menu.insertAction(first, act)
+            if not suggestions:
+                none = QAction("No suggestions", menu)
+                none.setEnabled(False)
+                menu.insertAction(first, none)
+            add = QAction(qtawesome.icon("mdi6.book-plus-outline"),
+                          f"Add “{word}” to Project Dictionary", menu)
+            add.setObjectName("addToDictionary")
+            add.triggered.connect(partial(self.add_project_word, word))
+            menu.insertAction(first, add)
+            menu.insertSeparator(first)
+        menu.addSeparator()
+        spoilers = menu.addMenu(qtawesome.icon("mdi6.eye-off-outline"), "Spoilers")
+        for name in ("inline_spoiler", "spoiler_block", "unwrap_spoiler", "spoiler_warning"):
+            spoilers.addAction(self.actions_by_name[name])
+        return menu
+
+    def _replace_in_block(self, block_number: int, start: int, end: int, text: str) -> None:
+        block = self.document().findBlockByNumber(block_number)
+        pos = _Positions(block.text())
+        cursor = QTextCursor(block)
+        cursor.beginEditBlock()
+        cursor.setPosition(block.position() + pos.qt(start))
+        cursor.setPosition(block.position() + pos.qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+
+    # ========================================================== look and feel
+
+    def _cursor_moved(self) -> None:
+        line = self.textCursor().blockNumber()
+        if line != self._last_line:
+            self._last_line = line
+            self.cursorLineChanged.emit(line)
+
+    def _measure(self) -> float:
+        fm = QFontMetricsF(self.font())
+        sample = "The quick brown fox jumps over the lazy dog, then naps in the sun."
+        return fm.horizontalAdvance(sample) / len(sample) * self.MEASURE_CHARS
+
+    def _apply_font_metrics(self) -> None:
+        fm = QFontMetricsF(self.font())
+        self.setTabStopDistance(fm.horizontalAdvance(" ") * 4)
+        self._update_margins()
+
+    def _update_margins(self) -> None:
+        column = self._measure() + 2 * self.document().documentMargin()
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        available = self.contentsRect().width() - scrollbar
+        side = max(0, int((available - column) / 2))
+        if self.viewportMargins().left() == side:
+            return
+        self.setViewportMargins(side, 0, side, 0)
+        # The viewport shrank without a resize of the widget: have the text re-wrapped.
+        super().resizeEvent(QResizeEvent(self.viewport().size(), QSize(-1, -1)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+        super().resizeEvent(event)
+        self._update_margins()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "highlighter"):
+            self._apply_font_metrics()
+            self.highlighter.set_theme(self._theme, self.font().pointSizeF())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
+        self._paint_regions(event)
+        super().paintEvent(event)
+
+    def _paint_regions(self, event: QPaintEvent) -> None:
+        """Tint spoiler / also-read blocks and the front matter behind the text."""
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        bottom = event.rect().bottom()
+        runs: list[tuple[int, float, float]] = []  # (region, top, bottom)
+        while block.isValid():
+            rect = self.blockBoundingGeometry(block).translated(offset)
+            if rect.top() > bottom:
+                break
+            region = region_of(block.userState()) if block.isVisible() else REGION_NONE
+            if region != REGION_NONE:
+                if runs and runs[-1][0] == region and abs(runs[-1][2] - rect.top()) < 0.5:
+                    runs[-1] = (region, runs[-1][1], rect.bottom())
+                else:
+                    runs.append((region, rect.top(), rect.bottom()))
+            block = block.next()
+        if not runs:
+            return
+        t = self._theme
+        colours = {
+            REGION_SPOILER: (t.spoiler_region, t.spoiler_rule),
+            REGION_ALSO_READ: (t.also_read_region, t.also_read_rule),
+            REGION_FRONT: (t.front_region, QColor(0, 0, 0, 0)),
+        }
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        margin = self.document().documentMargin()
+        left = max(2.0, margin - 14)
+        width = self.viewport().width() - 2 * left
+        for region, top, end in runs:
+            fill, rule = colours[region]
+            painter.setBrush(fill)
+            painter.drawRoundedRect(QRectF(left, top - 2, width, end - top + 4), 6, 6)
+            if rule.alpha():
+                painter.setBrush(rule)
+                painter.drawRoundedRect(QRectF(left, top - 2, 3, end - top + 4), 1.5, 1.5)
+        painter.end()
