@@ -344,13 +344,13 @@ def test_drag_move_shows_where_the_drop_goes(view: OutlineView, series: Series) 
     mime = mime_for(view, view.episode_item(paths[3]))
     target = view.episode_item(paths[1])
     pos = row_point(view, target, upper=True)
-    event = QDragMoveEvent(QPointF(pos), Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+    event = QDragMoveEvent(pos, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
                            Qt.KeyboardModifier.NoModifier)
     view.tree.dragMoveEvent(event)
     assert event.isAccepted()
     assert view.tree._indicator == (view.tree.visualRect(target.index()).top(),
                                     view.tree.visualRect(target.index()).left())
-    same = QDragMoveEvent(QPointF(row_point(view, view.episode_item(paths[3]), upper=True)),
+    same = QDragMoveEvent(row_point(view, view.episode_item(paths[3]), upper=True),
                           Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
                           Qt.KeyboardModifier.NoModifier)
     view.tree.dragMoveEvent(same)

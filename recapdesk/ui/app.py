@@ -1,0 +1,124 @@
+"""Application start-up: QApplication, settings, icons, the first-run sample, `shot`."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ORG = "RecapDesk"
+APP = "RecapDesk"
+
+
+def _prepare_environment() -> None:
+    """Chromium's sandbox cannot run as root; QtWebEngine needs to be told."""
+    flags = os.environ.get("QTWEBENGINE_CHROMIUM_FLAGS", "")
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--no-sandbox" not in flags:
+        os.environ["QTWEBENGINE_CHROMIUM_FLAGS"] = (flags + " --no-sandbox").strip()
+    if not os.environ.get("QT_QPA_PLATFORM") and not (os.environ.get("DISPLAY")
+                                                      or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+def make_app(argv: list[str] | None = None):  # noqa: ANN201
+    """The QApplication (created once), with the `recap:` scheme registered first."""
+    _prepare_environment()
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from recapdesk.core.resources import resource_path
+    from recapdesk.ui.preview import register_scheme
+
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing
+    register_scheme()
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    QCoreApplication.setOrganizationName(ORG)
+    QCoreApplication.setApplicationName(APP)
+    app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setApplicationDisplayName(APP)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "recapdesk.svg"))))
+    app.setStyle("Fusion")
+    return app
+
+
+def settings():  # noqa: ANN201
+    from PySide6.QtCore import QSettings
+
+    return QSettings(ORG, APP)
+
+
+def choose_project(project: str | None) -> Path:
+    """The project to open: the argument, else the last one, else the sample series."""
+    from recapdesk.core.appdata import sample_project
+    from recapdesk.core.project import is_project
+
+    if project:
+        return Path(project).expanduser()
+    last = settings().value("project/last", "", str)
+    if last and is_project(Path(last)):
+        return Path(last)
+    return sample_project()
+
+
+def run_window(project: str | None = None, *, episode: str | None = None) -> int:
+    """Open the main window and run until it closes."""
+    app = make_app()
+    from PySide6.QtWidgets import QMessageBox
+
+    from recapdesk.core.project import ProjectError
+    from recapdesk.ui.main_window import MainWindow
+
+    window = MainWindow(settings())
+    path = choose_project(project)
+    try:
+        window.open_project(path, episode=episode)
+    except ProjectError as exc:
+        if project:
+            print(f"recapdesk: {exc}", file=sys.stderr)
+            return 2
+        QMessageBox.warning(window, "RecapDesk", str(exc))
+    window.show()
+    window.focus_editor()
+    return app.exec()
+
+
+def shot(root: Path, out: Path, *, episode: str | None = None,
+         size: tuple[int, int] = (1440, 900)) -> int:
+    """Render the main window with a project open into a PNG."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = make_app()
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+
+    from recapdesk.core.project import ProjectError
+    from recapdesk.ui.main_window import MainWindow
+
+    temp_settings = QSettings(str(Path(out).with_suffix(".ini.tmp")), QSettings.Format.IniFormat)
+    window = MainWindow(temp_settings, restore=False)
+    try:
+        window.open_project(Path(root), episode=episode)
+    except ProjectError as exc:
+        print(f"recapdesk shot: {exc}", file=sys.stderr)
+        return 2
+    window.resize(*size)
+    window.show()
+    loop = QEventLoop()
+    window.preview_ready.connect(loop.quit)
+    QTimer.singleShot(15000, loop.quit)
+    if not window.preview_is_ready():
+        loop.exec()
+    settle = QEventLoop()
+    QTimer.singleShot(600, settle.quit)
+    settle.exec()
+    image = window.render_image()
+    window.session.flush()
+    window.close()
+    app.processEvents()
+    Path(temp_settings.fileName()).unlink(missing_ok=True)
+    if not image.save(str(out)):
+        print(f"recapdesk shot: cannot write {out}", file=sys.stderr)
+        return 2
+    print(out)
+    return 0

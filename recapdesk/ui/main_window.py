@@ -1,0 +1,830 @@
+"""MainWindow: assembles the panes, routes their signals through the Session.
+
+It owns no document logic: text lives in the Session, files are written by the core.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from recapdesk.core import episode_ops
+from recapdesk.core.checks import check, check_episode
+from recapdesk.core.export.preview import render_preview
+from recapdesk.core.model import Series
+from recapdesk.core.outline import reading_minutes, renumber, word_count
+from recapdesk.core.project import ProjectError, create_project, new_episode
+from recapdesk.ui.actions import make_action
+from recapdesk.ui.editor_tab import EditorTab
+from recapdesk.ui.outline_view import OutlineView
+from recapdesk.ui.preview import PreviewView
+from recapdesk.ui.problems_view import ProblemsView
+from recapdesk.ui.session import Session
+from recapdesk.ui.status import StatusBar, save_state_text
+from recapdesk.ui.stills_list import StillsList
+
+RENDER_DELAY_MS = 120
+OUTLINE_DELAY_MS = 250
+CHECK_DELAY_MS = 700
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    """The writing window: outline | editor tabs | preview, stills and problems docks."""
+
+    preview_ready = Signal()
+
+    def __init__(self, settings: QSettings, *, restore: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.restore_layout = restore
+        self.session = Session(self)
+        self.series: Series | None = None
+        self._preview_path: Path | None = None
+        self._preview_ready = False
+        self.setWindowTitle("RecapDesk")
+        self.resize(1440, 900)
+        self.setDocumentMode(True)
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.status = StatusBar(self)
+        self.setStatusBar(self.status)
+        self._build_timers()
+        self._connect()
+        if restore:
+            self._restore_window()
+
+    # --- construction ------------------------------------------------------------------
+
+    def _build_central(self) -> None:
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("editorTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.setCentralWidget(self.tabs)
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.outline = OutlineView(self)
+        self.stills = StillsList(self)
+        self.preview = PreviewView(self)
+        self.problems = ProblemsView(self)
+        self.outline_dock = self._dock("Outline", "outlineDock", self.outline, left)
+        self.stills_dock = self._dock("Stills", "stillsDock", self.stills, left)
+        self.tabifyDockWidget(self.outline_dock, self.stills_dock)
+        self.outline_dock.raise_()
+        self.preview_dock = self._dock("Preview", "previewDock", self.preview, right)
+        self.problems_dock = self._dock("Problems", "problemsDock", self.problems,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resizeDocks([self.outline_dock, self.preview_dock], [300, 560],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.problems_dock], [90], Qt.Orientation.Vertical)
+
+    def _build_actions(self) -> None:
+        a = make_action
+        self.act_new_project = a(self, "&New Project…", self.new_project_dialog,
+                                 icon="new_project", shortcut="Ctrl+Shift+N")
+        self.act_open_project = a(self, "&Open Project…", self.open_project_dialog,
+                                  icon="open_project", shortcut=QKeySequence.StandardKey.Open)
+        self.act_new_episode = a(self, "New &Episode", self.new_episode, icon="new_episode",
+                                 shortcut=QKeySequence.StandardKey.New)
+        self.act_save = a(self, "&Save", self.save_current, icon="save",
+                          shortcut=QKeySequence.StandardKey.Save)
+        self.act_save_all = a(self, "Save A&ll", self.save_all, shortcut="Ctrl+Alt+S")
+        self.act_close_tab = a(self, "&Close Episode", self.close_current_tab,
+                               shortcut=QKeySequence.StandardKey.Close)
+        self.act_quit = a(self, "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit)
+        self.act_undo = a(self, "&Undo", lambda: self._editor_call("undo"), icon="undo",
+                          shortcut=QKeySequence.StandardKey.Undo)
+        self.act_redo = a(self, "&Redo", lambda: self._editor_call("redo"), icon="redo",
+                          shortcut=QKeySequence.StandardKey.Redo)
+        self.act_find = a(self, "&Find…", lambda: self._show_find(False), icon="find",
+                          keys_hint="Ctrl+F")
+        self.act_replace = a(self, "Find and &Replace…", lambda: self._show_find(True),
+                             keys_hint="Ctrl+H")
+        # the editor owns these shortcuts while it has focus; the window's actions forward
+        self.act_inline_spoiler = a(self, "Hide Selection as &Inline Spoiler",
+                                    lambda: self._editor_action("inline_spoiler"),
+                                    icon="spoiler", keys_hint="Ctrl+Shift+S")
+        self.act_spoiler_block = a(self, "Wrap in Spoiler &Block…",
+                                   lambda: self._editor_action("spoiler_block"),
+                                   icon="spoiler_block", keys_hint="Ctrl+Shift+B")
+        self.act_unwrap = a(self, "&Remove Spoiler", lambda: self._editor_action("unwrap_spoiler"),
+                            icon="unwrap", keys_hint="Ctrl+Shift+U")
+        self.act_warning = a(self, "Insert Spoiler &Warning Line",
+                             lambda: self._editor_action("spoiler_warning"),
+                             icon="warning_line", keys_hint="Ctrl+Shift+W")
+        self.act_levels = {
+            level: a(self, f"Spoiler Level: {level.title()}",
+                     lambda _=False, lv=level: self._set_spoiler_level(lv), checkable=True)
+            for level in ("none", "minor", "major")
+        }
+        self.act_show_spoilers = a(self, "Show Spoilers in Preview", self._toggle_show_spoilers,
+                                   icon="show_spoilers", shortcut="Ctrl+Shift+P", checkable=True)
+        self.act_focus = a(self, "&Distraction-Free Mode", self.toggle_focus_mode, icon="focus",
+                           shortcut="F11", checkable=True)
+        self.act_about = a(self, "&About RecapDesk", self._about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new_project, self.act_open_project])
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_new_episode, self.act_save, self.act_save_all,
+                              self.act_close_tab])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        edit.addActions([self.act_find, self.act_replace])
+        spoilers = bar.addMenu("&Spoilers")
+        spoilers.addActions([self.act_inline_spoiler, self.act_spoiler_block, self.act_unwrap,
+                             self.act_warning])
+        spoilers.addSeparator()
+        spoilers.addActions(list(self.act_levels.values()))
+        spoilers.addSeparator()
+        spoilers.addAction(self.act_show_spoilers)
+        view = bar.addMenu("&View")
+        for dock in (self.outline_dock, self.stills_dock, self.preview_dock, self.problems_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(self.act_focus)
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.act_about)
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Main", self)
+        tb.setObjectName("mainToolbar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        tb.addActions([self.act_new_episode, self.act_save])
+        tb.addSeparator()
+        tb.addActions([self.act_undo, self.act_redo, self.act_find])
+        tb.addSeparator()
+        tb.addActions([self.act_inline_spoiler, self.act_spoiler_block, self.act_unwrap,
+                       self.act_warning, self.act_show_spoilers])
+        tb.addSeparator()
+        tb.addAction(self.act_focus)
+        self.toolbar = tb
+        self.addToolBar(tb)
+
+    def _build_timers(self) -> None:
+        def single(ms: int, slot) -> QTimer:  # noqa: ANN001
+            timer = QTimer(self)
+            timer.setSingleShot(True)
+            timer.setInterval(ms)
+            timer.timeout.connect(slot)
+            return timer
+
+        self.render_timer = single(RENDER_DELAY_MS, self.render_preview)
+        self.outline_timer = single(OUTLINE_DELAY_MS, self._update_outline)
+        self.check_timer = single(CHECK_DELAY_MS, self.run_checks)
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self._update_save_state)
+        self.clock.start()
+
+    def _connect(self) -> None:
+        s = self.session
+        s.bufferChanged.connect(self._buffer_changed)
+        s.dirtyChanged.connect(self._dirty_changed)
+        s.saved.connect(lambda *_: self._update_save_state())
+        s.saveFailed.connect(self._save_failed)
+        s.conflict.connect(self._conflict)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        o = self.outline
+        o.episodeActivated.connect(lambda p: self.open_episode(Path(p)))
+        o.headingActivated.connect(lambda p, line: self.open_episode(Path(p), line=line))
+        o.newEpisodeRequested.connect(self.new_episode)
+        o.renameRequested.connect(self._rename_episode)
+        o.duplicateRequested.connect(self._duplicate_episode)
+        o.statusRequested.connect(self._set_status)
+        o.deleteRequested.connect(self._delete_episode)
+        o.reorderRequested.connect(self._reorder)
+        o.sectionMoveRequested.connect(self._move_section)
+        self.stills.insertRequested.connect(self._insert_still)
+        self.problems.problemActivated.connect(self._jump_to_problem)
+        self.preview.linkClicked.connect(self._preview_link)
+        self.preview.ready.connect(self._on_preview_ready)
+
+    # --- project -----------------------------------------------------------------------
+
+    def open_project(self, path: Path, *, episode: str | None = None) -> None:
+        """Open a project folder (raises ProjectError) and its episodes as remembered."""
+        self._remember_open_tabs()
+        self.session.flush()
+        while self.tabs.count():
+            self.tabs.removeTab(0)
+        series = self.session.open_project(Path(path))
+        self.series = series
+        self.setWindowTitle(f"{series.title} — RecapDesk")
+        self.preview.set_project_root(series.root)
+        self.outline.set_series(series)
+        self.stills.set_series(series)
+        self._add_recent(series.root)
+        self.settings.setValue("project/last", str(series.root))
+        self._restore_tabs(episode)
+        self.run_checks()
+
+    def _restore_tabs(self, episode: str | None) -> None:
+        series = self.series
+        assert series is not None
+        key = f"tabs/{series.root}"
+        remembered = self.settings.value(key, [], list) if self.restore_layout else []
+        for rel in remembered or []:
+            path = series.root / str(rel)
+            if path.is_file():
+                self.open_episode(path, focus=False)
+        target = None
+        if episode:
+            target = series.find_episode(episode)
+            if target is None:
+                self.statusBar().showMessage(f"No episode {episode!r} in this project", 8000)
+        if target is None and self.tabs.count() == 0 and series.episodes:
+            target = series.episodes[0]
+        if target is not None:
+            self.open_episode(target.path)
+        elif self.tabs.count():
+            current = self.settings.value(f"current/{series.root}", "", str)
+            for i in range(self.tabs.count()):
+                if series.rel(self.tabs.widget(i).path) == current:
+                    self.tabs.setCurrentIndex(i)
+
+    def new_project_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose where to create the project")
+        if not folder:
+            return
+        title, ok = QInputDialog.getText(self, "New Project", "Series title:")
+        if not ok or not title.strip():
+            return
+        target = Path(folder) / title.strip().replace("/", "-")
+        try:
+            create_project(target, title.strip())
+            self.open_project(target)
+        except ProjectError as exc:
+            QMessageBox.warning(self, "New Project", str(exc))
+
+    def open_project_dialog(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a RecapDesk project")
+        if folder:
+            self._open_project_safely(Path(folder))
+
+    def _open_project_safely(self, path: Path) -> None:
+        try:
+            self.open_project(path)
+        except ProjectError as exc:
+            QMessageBox.warning(self, "Open Project", str(exc))
+
+    def _add_recent(self, root: Path) -> None:
+        recent = [r for r in self.settings.value("project/recent", [], list) or []
+                  if r != str(root)]
+        recent.insert(0, str(root))
+        self.settings.setValue("project/recent", recent[:MAX_RECENT])
+        self.recent_menu.clear()
+        for entry in recent[:MAX_RECENT]:
+            action = self.recent_menu.addAction(entry)
+            action.triggered.connect(lambda _=False, e=entry: self._open_project_safely(Path(e)))
+
+    # --- episodes and tabs -------------------------------------------------------------
+
+    def tab_for(self, path: Path) -> EditorTab | None:
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, EditorTab) and tab.path == Path(path):
+                return tab
+        return None
+
+    def current_tab(self) -> EditorTab | None:
+        tab = self.tabs.currentWidget()
+        return tab if isinstance(tab, EditorTab) else None
+
+    def open_episode(self, path: Path, *, line: int | None = None, focus: bool = True) -> None:
+        """Show an episode in its tab (opening it if needed); optionally go to a line."""
+        tab = self.tab_for(path)
+        if tab is None:
+            buffer = self.session.open_episode(path)
+            tab = EditorTab(buffer.path, buffer.text, readonly_reason=buffer.reason, parent=self)
+            tab.textEdited.connect(self._editor_edited)
+            tab.editor.cursorLineChanged.connect(self._cursor_moved)
+            tab.editor.wordAdded.connect(self._word_added)
+            tab.editor.cursorLineChanged.connect(lambda _line: self._update_save_state())
+            tab.find_bar.searchAllRequested.connect(self._search_all)
+            tab.find_bar.replaceAllRequested.connect(self._replace_all)
+            self._configure_editor(tab)
+            index = self.tabs.addTab(tab, self._tab_title(buffer.path))
+            self.tabs.setTabToolTip(index, str(buffer.path))
+            saved_cursor = self.settings.value(f"cursor/{buffer.path}", -1, int)
+            if line is None and 0 <= saved_cursor < tab.editor.blockCount():
+                line = saved_cursor
+            elif line is None:  # first time: where the writer left off, the end of the text
+                tab.editor.moveCursor(QTextCursor.MoveOperation.End)
+                tab.editor.ensureCursorVisible()
+        self.tabs.setCurrentWidget(tab)
+        if line is not None:
+            tab.editor.goto_line(line)
+            self.preview.scroll_to_line(line)
+        if focus:
+            tab.editor.setFocus()
+
+    def _configure_editor(self, tab: EditorTab) -> None:
+        series = self.series
+        words: set[str] = set()
+        if series is not None:
+            tab.editor.set_wikilink_targets([(e.id, e.title) for e in series.episodes])
+            words = set(series.cast) | set(series.directors) | set(series.characters)
+            words |= {v for v in series.characters.values() if v}
+            words |= {series.title, series.original_title, series.network, series.author,
+                      series.site_name}
+            words |= set(self.settings.value(f"words/{series.root}", [], list) or [])
+        tab.load(sorted(words))
+
+    def _tab_title(self, path: Path) -> str:
+        buffer = self.session.buffer(path)
+        ep = buffer.episode() if buffer else None
+        name = ep.code.upper() if ep and ep.code else path.stem
+        return f"{name} •" if buffer and buffer.dirty else name
+
+    def close_tab(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if isinstance(tab, EditorTab):
+            self.settings.setValue(f"cursor/{tab.path}", tab.editor.textCursor().blockNumber())
+            if not self.session.close_episode(tab.path):
+                return
+        self.tabs.removeTab(index)
+
+    def close_current_tab(self) -> None:
+        if self.tabs.currentIndex() >= 0:
+            self.close_tab(self.tabs.currentIndex())
+
+    def focus_editor(self) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.editor.setFocus()
+
+    def new_episode(self) -> None:
+        if self.series is None:
+            return
+        try:
+            ep = new_episode(self.series)
+        except (ProjectError, OSError) as exc:
+            QMessageBox.warning(self, "New Episode", str(exc))
+            return
+        self._reload_series()
+        self.open_episode(ep.path)
+
+    # --- edits and rendering -----------------------------------------------------------
+
+    def _editor_edited(self, path: str, text: str) -> None:
+        self.session.set_text(path, text)
+
+    def _buffer_changed(self, path: str) -> None:
+        tab = self.current_tab()
+        if tab is not None and str(tab.path) == path:
+            self.render_timer.start()
+            self.check_timer.start()
+        self.outline_timer.start()
+        self._update_counts()
+
+    def _dirty_changed(self, path: str, dirty: bool) -> None:
+        tab = self.tab_for(Path(path))
+        if tab is not None:
+            self.tabs.setTabText(self.tabs.indexOf(tab), self._tab_title(Path(path)))
+        self._update_save_state()
+
+    def _tab_changed(self, index: int) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        self._preview_path = None
+        self.render_preview()
+        self.outline.select_episode(str(tab.path))
+        self._update_counts()
+        self._sync_level_actions()
+        self.check_timer.start()
+
+    def render_preview(self) -> None:
+        """Render the current episode: a full load when it changed, else a body patch."""
+        tab = self.current_tab()
+        if tab is None or self.series is None:
+            return
+        buffer = self.session.buffer(tab.path)
+        if buffer is None:
+            return
+        page = render_preview(self.series, buffer.path, buffer.text)
+        if self._preview_path != buffer.path:
+            self._preview_path = buffer.path
+            self._preview_ready = False
+            self.preview.show_page(page.html, self.series.rel(buffer.path))
+        else:
+            self.preview.patch(page.body_html, page.title)
+        self._sync_level_actions()
+
+    def _on_preview_ready(self) -> None:
+        self._preview_ready = True
+        tab = self.current_tab()
+        if tab is not None:
+            self.preview.scroll_to_line(tab.editor.textCursor().blockNumber())
+        self.preview_ready.emit()
+
+    def preview_is_ready(self) -> bool:
+        return self._preview_ready
+
+    def _update_outline(self) -> None:
+        for path, buffer in self.session.buffers.items():
+            self.outline.update_episode_text(str(path), buffer.text)
+
+    def _cursor_moved(self, line: int) -> None:
+        self.preview.scroll_to_line(line)
+
+    def _update_counts(self) -> None:
+        tab = self.current_tab()
+        buffer = self.session.buffer(tab.path) if tab else None
+        if buffer is None:
+            return
+        ep = buffer.episode()
+        words = word_count(buffer.text)
+        self.status.set_counts(words, reading_minutes(words), ep.target_words)
+
+    def _update_save_state(self) -> None:
+        tab = self.current_tab()
+        buffer = self.session.buffer(tab.path) if tab else None
+        dirty = bool(buffer and buffer.dirty)
+        if buffer is not None and buffer.readonly:
+            self.status.save_state.setText("Read-only")
+            return
+        self.status.save_state.setText(save_state_text(dirty, self.session.last_save_time,
+                                                       self.session.last_save_auto))
+
+    def run_checks(self) -> None:
+        """Refresh the Problems panel from the project and the unsaved text."""
+        if self.series is None:
+            return
+        problems = check(self.series)
+        open_rel = {self.series.rel(p): p for p in self.session.buffers}
+        problems = [p for p in problems if p.path not in open_rel]
+        for buffer in self.session.buffers.values():
+            if buffer.readonly:
+                continue
+            ep = buffer.episode()
+            problems.extend(check_episode(self.series, ep))
+        problems.sort(key=lambda p: (p.path, p.line))
+        self.problems.set_problems(problems)
+        self.status.set_problems(*self.problems.counts())
+
+    # --- editor commands ---------------------------------------------------------------
+
+    def _editor_call(self, name: str) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            getattr(tab.editor, name)()
+
+    def _editor_action(self, name: str) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.editor.actions_by_name[name].trigger()
+
+    def _set_spoiler_level(self, level: str) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.editor.set_spoiler_level(level)
+        self._sync_level_actions()
+
+    def _sync_level_actions(self) -> None:
+        tab = self.current_tab()
+        buffer = self.session.buffer(tab.path) if tab else None
+        level = buffer.episode().spoilers if buffer else "none"
+        for name, action in self.act_levels.items():
+            action.setChecked(name == level)
+
+    def _toggle_show_spoilers(self, on: bool) -> None:
+        self.preview.set_show_spoilers(on)
+
+    def _show_find(self, replace: bool) -> None:
+        tab = self.current_tab()
+        if tab is not None:
+            tab.find_bar.show_bar(replace=replace)
+
+    def _search_all(self, query) -> None:  # noqa: ANN001
+        from recapdesk.core.search import find_all
+
+        texts = self._all_texts()
+        try:
+            matches = find_all({str(k): v for k, v in texts.items()}, query)
+        except ValueError as exc:
+            self.statusBar().showMessage(str(exc), 6000)
+            return
+        files = len({m.key for m in matches})
+        self.statusBar().showMessage(f"{len(matches)} match(es) in {files} episode(s)", 8000)
+        if matches:
+            self.open_episode(Path(matches[0].key), line=matches[0].line)
+
+    def _replace_all(self, query, replacement: str) -> None:  # noqa: ANN001
+        from recapdesk.core.search import replace_all
+
+        total = 0
+        for path, text in self._all_texts().items():
+            try:
+                new_text, count = replace_all(text, query, replacement)
+            except ValueError as exc:
+                self.statusBar().showMessage(str(exc), 6000)
+                return
+            if count:
+                total += count
+                self.open_episode(path, focus=False)
+                tab = self.tab_for(path)
+                if tab is not None:
+                    tab.editor.replace_all_text(new_text)
+        self.statusBar().showMessage(f"Replaced {total} occurrence(s)", 8000)
+
+    def _all_texts(self) -> dict[Path, str]:
+        texts: dict[Path, str] = {}
+        if self.series is None:
+            return texts
+        for ep in self.series.episodes:
+            buffer = self.session.buffer(ep.path)
+            if buffer is not None:
+                texts[ep.path] = buffer.text
+            elif ep.readable:
+                texts[ep.path] = ep.path.read_text("utf-8")
+        return texts
+
+    def _insert_still(self, name: str) -> None:
+        tab = self.current_tab()
+        if tab is None or self.series is None:
+            return
+        still = self.series.stills.get(name)
+        alt = still.alt if still and still.alt else ""
+        rel = Path("..") / "stills" / name
+        tab.editor.insert_markdown(f"\n![{alt}]({rel.as_posix()})\n")
+
+    def _word_added(self, word: str) -> None:
+        if self.series is None:
+            return
+        key = f"words/{self.series.root}"
+        words = list(self.settings.value(key, [], list) or [])
+        if word not in words:
+            words.append(word)
+            self.settings.setValue(key, words)
+
+    def _jump_to_problem(self, rel: str, line: int) -> None:
+        if self.series is None:
+            return
+        path = self.series.root / rel
+        if path.suffix == ".md" and path.is_file():
+            self.open_episode(path, line=max(0, line - 1))
+
+    def _preview_link(self, url: QUrl) -> None:
+        if self.series is None:
+            return
+        name = url.fileName()
+        if url.scheme() == "recap" and name.endswith(".html"):
+            ep = self.series.find_episode(name[: -len(".html")])
+            if ep is not None:
+                self.open_episode(ep.path)
+                return
+        if url.scheme() in ("http", "https", "mailto"):
+            from PySide6.QtGui import QDesktopServices
+
+            QDesktopServices.openUrl(url)
+
+    # --- outline requests --------------------------------------------------------------
+
+    def _episode(self, path: str):  # noqa: ANN202
+        if self.series is None:
+            return None
+        return next((e for e in self.series.episodes if e.path == Path(path)), None)
+
+    def _reload_series(self) -> None:
+        self.series = self.session.reload_series()
+        self.outline.set_series(self.series)
+        self.stills.set_series(self.series)
+        self._update_outline()
+        self.run_checks()
+
+    def _operation(self, title: str, func, *args) -> None:  # noqa: ANN001
+        self.session.flush()
+        try:
+            func(*args)
+        except (ProjectError, OSError, ValueError) as exc:
+            QMessageBox.warning(self, title, str(exc))
+        self._reload_series()
+        for path, buffer in list(self.session.buffers.items()):
+            if not buffer.dirty and path.exists():
+                self.session.take_disk_version(path)
+                tab = self.tab_for(path)
+                if tab is not None and tab.editor.document_text() != buffer.text:
+                    tab.replace_text(buffer.text)
+
+    def _rename_episode(self, path: str) -> None:
+        ep = self._episode(path)
+        if ep is None or self.series is None:
+            return
+        title, ok = QInputDialog.getText(self, "Rename Recap", "Title:", text=ep.title)
+        if ok and title.strip():
+            self._operation("Rename", episode_ops.rename_episode, self.series, ep, title.strip())
+
+    def _duplicate_episode(self, path: str) -> None:
+        ep = self._episode(path)
+        if ep is not None and self.series is not None:
+            self._operation("Duplicate", episode_ops.duplicate_episode, self.series, ep)
+
+    def _set_status(self, path: str, status: str) -> None:
+        ep = self._episode(path)
+        if ep is not None and self.series is not None:
+            self._operation("Status", episode_ops.set_status, self.series, ep, status)
+
+    def _delete_episode(self, path: str) -> None:
+        ep = self._episode(path)
+        if ep is None or self.series is None:
+            return
+        answer = QMessageBox.question(
+            self, "Delete Recap", f"Move “{ep.title}” to the trash?\n\nYou can restore it "
+            "from the system trash.", QMessageBox.StandardButton.Yes
+            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        tab = self.tab_for(ep.path)
+        if tab is not None:
+            self.session.close_episode(ep.path)
+            self.tabs.removeTab(self.tabs.indexOf(tab))
+        self._operation("Delete", episode_ops.trash_episode, self.series, ep)
+
+    def _reorder(self, paths: list) -> None:
+        if self.series is None:
+            return
+        by_path = {str(e.path): e for e in self.series.episodes}
+        order = [by_path[p] for p in paths if p in by_path]
+        pairs = [(e, n) for e, n in renumber(order) if e.number != n]
+        if not pairs:
+            return
+        listing = "\n".join(f"{e.title}: episode {e.number} → {n}" for e, n in pairs[:8])
+        answer = QMessageBox.question(
+            self, "Reorder Recaps", f"Renumber these recaps?\n\n{listing}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel)
+        if answer == QMessageBox.StandardButton.Yes:
+            self._operation("Reorder", episode_ops.apply_renumbering, self.series, pairs)
+
+    def _move_section(self, path: str, heading_line: int, before_line: int) -> None:
+        from recapdesk.core.outline import move_section
+
+        self.open_episode(Path(path), focus=False)
+        tab = self.tab_for(Path(path))
+        buffer = self.session.buffer(Path(path))
+        if tab is None or buffer is None:
+            return
+        new_text = move_section(buffer.text, heading_line, before_line)
+        if new_text != buffer.text:
+            tab.editor.replace_all_text(new_text)
+
+    # --- saving, conflicts -------------------------------------------------------------
+
+    def save_current(self) -> None:
+        tab = self.current_tab()
+        if tab is not None and self.session.save(tab.path):
+            self.statusBar().showMessage(f"Saved {tab.path.name}", 3000)
+
+    def save_all(self) -> None:
+        self.session.save_all()
+
+    def _save_failed(self, path: str, message: str) -> None:
+        self.statusBar().showMessage(message, 10000)
+        QMessageBox.warning(self, "Could not save", message)
+
+    def _conflict(self, path: str) -> None:
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Changed on disk")
+        box.setText(f"{Path(path).name} was changed by another program since you opened it.")
+        box.setInformativeText("Keep your version (overwrite the file) or take the version "
+                               "on disk (your changes in this tab are replaced)?")
+        keep = box.addButton("Keep Mine", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Take Theirs", QMessageBox.ButtonRole.DestructiveRole)
+        box.exec()
+        if box.clickedButton() is keep:
+            self.session.save(path, force=True)
+        else:
+            self.session.take_disk_version(path)
+            tab = self.tab_for(Path(path))
+            buffer = self.session.buffer(path)
+            if tab is not None and buffer is not None:
+                tab.replace_text(buffer.text)
+
+    # --- layout, focus mode, closing ---------------------------------------------------
+
+    def toggle_focus_mode(self, on: bool) -> None:
+        """Distraction-free: only the editor, full screen."""
+        if on:
+            self._focus_state = self.saveState()
+            for dock in (self.outline_dock, self.stills_dock, self.preview_dock,
+                         self.problems_dock):
+                dock.hide()
+            self.toolbar.hide()
+            self.menuBar().hide()
+            self.statusBar().hide()
+            self.tabs.tabBar().hide()
+            self.showFullScreen()
+        else:
+            self.showNormal()
+            self.menuBar().show()
+            self.statusBar().show()
+            self.toolbar.show()
+            self.tabs.tabBar().show()
+            self.restoreState(getattr(self, "_focus_state", QByteArray()))
+        self.act_focus.setChecked(on)
+        self.focus_editor()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802, ANN001
+        if event.key() == Qt.Key.Key_Escape and self.act_focus.isChecked():
+            self.toggle_focus_mode(False)
+            return
+        super().keyPressEvent(event)
+
+    def _restore_window(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self.act_show_spoilers.setChecked(self.settings.value("preview/spoilers", False, bool))
+        self.preview.set_show_spoilers(self.act_show_spoilers.isChecked())
+
+    def _remember_open_tabs(self) -> None:
+        if self.series is None:
+            return
+        tabs = []
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, EditorTab):
+                tabs.append(self.series.rel(tab.path))
+                self.settings.setValue(f"cursor/{tab.path}", tab.editor.textCursor().blockNumber())
+        self.settings.setValue(f"tabs/{self.series.root}", tabs)
+        current = self.current_tab()
+        if current is not None:
+            self.settings.setValue(f"current/{self.series.root}", self.series.rel(current.path))
+
+    def save_layout(self) -> None:
+        if self.act_focus.isChecked():
+            self.toggle_focus_mode(False)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("preview/spoilers", self.act_show_spoilers.isChecked())
+        self._remember_open_tabs()
+        self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if not self.session.flush():
+            answer = QMessageBox.question(
+                self, "Unsaved changes", "Some changes could not be saved. Quit anyway and "
+                "lose them?", QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        if self.restore_layout:
+            self.save_layout()
+        event.accept()
+
+    def render_image(self) -> QImage:
+        """The window as a person sees it (preview included) as an image."""
+        return self.grab().toImage()
+
+    def _about(self) -> None:
+        from recapdesk import __version__
+
+        QMessageBox.about(self, "About RecapDesk",
+                          f"<b>RecapDesk {__version__}</b><p>Write TV-episode recaps offline "
+                          "and publish them as HTML.</p>")
+

@@ -1,0 +1,5 @@
+"""The live preview: the export page in a locked-down QWebEngineView."""
+
+from recapdesk.ui.preview.view import PreviewView, register_scheme
+
+__all__ = ["PreviewView", "register_scheme"]
