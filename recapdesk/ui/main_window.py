@@ -11,8 +11,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
-    QInputDialog,
     QMainWindow,
     QMessageBox,
     QTabWidget,
@@ -27,6 +25,7 @@ from recapdesk.core.model import Series
 from recapdesk.core.outline import reading_minutes, renumber, word_count
 from recapdesk.core.project import ProjectError, create_project, new_episode
 from recapdesk.ui.actions import make_action
+from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor_tab import EditorTab
 from recapdesk.ui.outline_view import OutlineView
 from recapdesk.ui.preview import PreviewView
@@ -52,6 +51,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.restore_layout = restore
         self.session = Session(self)
+        self.dialogs = Dialogs()
         self.series: Series | None = None
         self._preview_path: Path | None = None
         self._preview_ready = False
@@ -282,21 +282,21 @@ class MainWindow(QMainWindow):
                     self.tabs.setCurrentIndex(i)
 
     def new_project_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose where to create the project")
+        folder = self.dialogs.choose_folder(self, "Choose where to create the project")
         if not folder:
             return
-        title, ok = QInputDialog.getText(self, "New Project", "Series title:")
-        if not ok or not title.strip():
+        title = self.dialogs.ask_text(self, "New Project", "Series title:")
+        if not title:
             return
-        target = Path(folder) / title.strip().replace("/", "-")
+        target = Path(folder) / title.replace("/", "-")
         try:
-            create_project(target, title.strip())
+            create_project(target, title)
             self.open_project(target)
         except ProjectError as exc:
-            QMessageBox.warning(self, "New Project", str(exc))
+            self.dialogs.warn(self, "New Project", str(exc))
 
     def open_project_dialog(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a RecapDesk project")
+        folder = self.dialogs.choose_folder(self, "Open a RecapDesk project")
         if folder:
             self._open_project_safely(Path(folder))
 
@@ -304,7 +304,7 @@ class MainWindow(QMainWindow):
         try:
             self.open_project(path)
         except ProjectError as exc:
-            QMessageBox.warning(self, "Open Project", str(exc))
+            self.dialogs.warn(self, "Open Project", str(exc))
 
     def _add_recent(self, root: Path) -> None:
         recent = [r for r in self.settings.value("project/recent", [], list) or []
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         try:
             ep = new_episode(self.series)
         except (ProjectError, OSError) as exc:
-            QMessageBox.warning(self, "New Episode", str(exc))
+            self.dialogs.warn(self, "New Episode", str(exc))
             return
         self._reload_series()
         self.open_episode(ep.path)
@@ -632,12 +632,14 @@ class MainWindow(QMainWindow):
         self._update_outline()
         self.run_checks()
 
-    def _operation(self, title: str, func, *args) -> None:  # noqa: ANN001
+    def _operation(self, title: str, func, *args):  # noqa: ANN001, ANN202
+        """Run a project operation on the files (after saving), then reload."""
         self.session.flush()
+        result = None
         try:
-            func(*args)
+            result = func(*args)
         except (ProjectError, OSError, ValueError) as exc:
-            QMessageBox.warning(self, title, str(exc))
+            self.dialogs.warn(self, title, str(exc))
         self._reload_series()
         for path, buffer in list(self.session.buffers.items()):
             if not buffer.dirty and path.exists():
@@ -645,14 +647,25 @@ class MainWindow(QMainWindow):
                 tab = self.tab_for(path)
                 if tab is not None and tab.editor.document_text() != buffer.text:
                     tab.replace_text(buffer.text)
+        return result
+
+    def _follow_rename(self, old: Path, new: Path) -> None:
+        """An open episode's file was renamed: move its buffer and tab along."""
+        if self.session.rename_buffer(old, new):
+            tab = self.tab_for(old)
+            if tab is not None:
+                tab.path = new
+                index = self.tabs.indexOf(tab)
+                self.tabs.setTabText(index, self._tab_title(new))
+                self.tabs.setTabToolTip(index, str(new))
 
     def _rename_episode(self, path: str) -> None:
         ep = self._episode(path)
         if ep is None or self.series is None:
             return
-        title, ok = QInputDialog.getText(self, "Rename Recap", "Title:", text=ep.title)
-        if ok and title.strip():
-            self._operation("Rename", episode_ops.rename_episode, self.series, ep, title.strip())
+        title = self.dialogs.ask_text(self, "Rename Recap", "Title:", ep.title)
+        if title:
+            self._operation("Rename", episode_ops.rename_episode, self.series, ep, title)
 
     def _duplicate_episode(self, path: str) -> None:
         ep = self._episode(path)
@@ -668,11 +681,9 @@ class MainWindow(QMainWindow):
         ep = self._episode(path)
         if ep is None or self.series is None:
             return
-        answer = QMessageBox.question(
-            self, "Delete Recap", f"Move “{ep.title}” to the trash?\n\nYou can restore it "
-            "from the system trash.", QMessageBox.StandardButton.Yes
-            | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self.dialogs.confirm(self, "Delete Recap", f"Move “{ep.title}” to the trash?"
+                                    "\n\nYou can restore it from the system trash.",
+                                    ok="Move to Trash"):
             return
         tab = self.tab_for(ep.path)
         if tab is not None:
@@ -689,12 +700,12 @@ class MainWindow(QMainWindow):
         if not pairs:
             return
         listing = "\n".join(f"{e.title}: episode {e.number} → {n}" for e, n in pairs[:8])
-        answer = QMessageBox.question(
-            self, "Reorder Recaps", f"Renumber these recaps?\n\n{listing}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel)
-        if answer == QMessageBox.StandardButton.Yes:
-            self._operation("Reorder", episode_ops.apply_renumbering, self.series, pairs)
+        if self.dialogs.confirm(self, "Reorder Recaps", f"Renumber these recaps?\n\n{listing}",
+                                ok="Renumber"):
+            renamed = self._operation("Reorder", episode_ops.apply_renumbering, self.series,
+                                      pairs)
+            for old, new in (renamed or {}).items():
+                self._follow_rename(Path(old), Path(new))
 
     def _move_section(self, path: str, heading_line: int, before_line: int) -> None:
         from recapdesk.core.outline import move_section
@@ -720,26 +731,17 @@ class MainWindow(QMainWindow):
 
     def _save_failed(self, path: str, message: str) -> None:
         self.statusBar().showMessage(message, 10000)
-        QMessageBox.warning(self, "Could not save", message)
+        self.dialogs.warn(self, "Could not save", message)
 
     def _conflict(self, path: str) -> None:
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Changed on disk")
-        box.setText(f"{Path(path).name} was changed by another program since you opened it.")
-        box.setInformativeText("Keep your version (overwrite the file) or take the version "
-                               "on disk (your changes in this tab are replaced)?")
-        keep = box.addButton("Keep Mine", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Take Theirs", QMessageBox.ButtonRole.DestructiveRole)
-        box.exec()
-        if box.clickedButton() is keep:
+        if self.dialogs.resolve_conflict(self, Path(path).name) == "mine":
             self.session.save(path, force=True)
-        else:
-            self.session.take_disk_version(path)
-            tab = self.tab_for(Path(path))
-            buffer = self.session.buffer(path)
-            if tab is not None and buffer is not None:
-                tab.replace_text(buffer.text)
+            return
+        self.session.take_disk_version(path)
+        tab = self.tab_for(Path(path))
+        buffer = self.session.buffer(path)
+        if tab is not None and buffer is not None:
+            tab.replace_text(buffer.text)
 
     # --- layout, focus mode, closing ---------------------------------------------------
 
@@ -805,14 +807,11 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.session.flush():
-            answer = QMessageBox.question(
+        if not self.session.flush() and not self.dialogs.confirm(
                 self, "Unsaved changes", "Some changes could not be saved. Quit anyway and "
-                "lose them?", QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
+                "lose them?", ok="Quit Without Saving"):
+            event.ignore()
+            return
         if self.restore_layout:
             self.save_layout()
         event.accept()

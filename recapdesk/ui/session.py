@@ -139,6 +139,15 @@ class Session(QObject):
         del self.buffers[buffer.path]
         return True
 
+    def rename_buffer(self, old: Path, new: Path) -> bool:
+        """Follow a file rename done by a project operation."""
+        buffer = self.buffers.pop(Path(old), None)
+        if buffer is None:
+            return False
+        buffer.path = Path(new)
+        self.buffers[buffer.path] = buffer
+        return True
+
     def dirty_paths(self) -> list[Path]:
         return [b.path for b in self.buffers.values() if b.dirty]
 
