@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QImage, QKeySequence, QTextCursor
+from PySide6.QtGui import QCloseEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QMainWindow,
@@ -347,9 +347,8 @@ class MainWindow(QMainWindow):
             saved_cursor = self.settings.value(f"cursor/{buffer.path}", -1, int)
             if line is None and 0 <= saved_cursor < tab.editor.blockCount():
                 line = saved_cursor
-            elif line is None:  # first time: where the writer left off, the end of the text
-                tab.editor.moveCursor(QTextCursor.MoveOperation.End)
-                tab.editor.ensureCursorVisible()
+            elif line is None:  # first time: the top of the recap, past the front matter
+                line = buffer.episode().body_line - 1
         self.tabs.setCurrentWidget(tab)
         if line is not None:
             tab.editor.goto_line(line)
