@@ -14,11 +14,12 @@ from difflib import SequenceMatcher
 from functools import partial
 
 import qtawesome
-from PySide6.QtCore import QEvent, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
     QFontMetricsF,
+    QImage,
     QKeyEvent,
     QKeySequence,
     QPainter,
@@ -93,6 +94,12 @@ class MarkdownEditor(QPlainTextEdit):
     cursorLineChanged = Signal(int)  # 0-based block number of the cursor
     wordAdded = Signal(str)  # "Add to project dictionary" was chosen for this word
     findRequested = Signal(bool)  # Ctrl+F (False) / Ctrl+H (True): a FindBar opens
+    imagePasted = Signal(QImage)  # an image (not a file) was pasted or dropped
+    imageFilesDropped = Signal(list)  # local image files (str paths) were pasted or dropped
+    stillDropped = Signal(str)  # a still (file name) was dragged in from the stills panel
+
+    STILL_MIME = "application/x-recapdesk-still"
+    IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
     MEASURE_CHARS = 80  # the text column's width, in average characters
 
@@ -217,6 +224,63 @@ class MarkdownEditor(QPlainTextEdit):
         cursor.endEditBlock()
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
+
+    def insert_block(self, text: str) -> None:
+        """Insert `text` as a paragraph of its own after the cursor's paragraph
+        (blank lines around it), as one undo step; the cursor ends after it."""
+        if self.isReadOnly():
+            return
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        cursor.beginEditBlock()
+        block = cursor.block()
+        if block.text().strip():
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+            cursor.insertText("\n\n")
+        elif block.previous().isValid() and block.previous().text().strip():
+            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+            cursor.insertText("\n")
+        cursor.insertText(text.strip("\n"))
+        following = cursor.block().next()
+        if not following.isValid() or following.text().strip():
+            cursor.insertText("\n")
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    # ====================================================== paste and drop of images
+
+    def _image_files(self, source: QMimeData) -> list[str]:
+        if not source.hasUrls():
+            return []
+        files = [url.toLocalFile() for url in source.urls() if url.isLocalFile()]
+        return [f for f in files if f.lower().endswith(self.IMAGE_SUFFIXES)]
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt override)
+        if source.hasFormat(self.STILL_MIME) or source.hasImage() or self._image_files(source):
+            return True
+        return super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
+        """Images become stills (the window imports them); everything else is text."""
+        if self.isReadOnly():
+            return
+        if source.hasFormat(self.STILL_MIME):
+            self.stillDropped.emit(bytes(source.data(self.STILL_MIME).data()).decode("utf-8"))
+            return
+        files = self._image_files(source)
+        if files:
+            self.imageFilesDropped.emit(files)
+            return
+        if source.hasImage() and not source.hasText():
+            image = source.imageData()
+            if isinstance(image, QImage) and not image.isNull():
+                self.imagePasted.emit(image)
+                return
+        if source.hasText():
+            self.insert_markdown(source.text())
+            return
+        super().insertFromMimeData(source)
 
     # ========================================================= completion, words
 
