@@ -64,8 +64,8 @@ def test_insert_block_makes_its_own_paragraph_in_one_undo(qtbot) -> None:  # noq
     cursor.setPosition(3)
     editor.setTextCursor(cursor)
     editor.insert_block("![x](../stills/a.jpg)")
-    assert editor.document_text() == ("First paragraph.\n\n![x](../stills/a.jpg)\n\n"
-                                      "still going\n\nSecond.\n")
+    assert editor.document_text() == ("First paragraph.\nstill going\n\n"
+                                      "![x](../stills/a.jpg)\n\nSecond.\n")
     editor.undo()
     assert editor.document_text() == "First paragraph.\nstill going\n\nSecond.\n"
 

@@ -234,8 +234,10 @@ class MarkdownEditor(QPlainTextEdit):
         cursor.clearSelection()
         cursor.beginEditBlock()
         block = cursor.block()
-        if block.text().strip():
-            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+        if block.text().strip():  # after the whole paragraph, not inside it
+            while block.next().isValid() and block.next().text().strip():
+                block = block.next()
+            cursor.setPosition(block.position() + block.length() - 1)
             cursor.insertText("\n\n")
         elif block.previous().isValid() and block.previous().text().strip():
             cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
