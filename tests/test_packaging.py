@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -33,6 +34,13 @@ def test_wheel_installs_and_exports_the_sample(tmp_path: Path) -> None:
     where = subprocess.run([str(py), "-c", "import recapdesk; print(recapdesk.__file__)"],
                            capture_output=True, text=True, check=True, cwd=tmp_path).stdout
     assert where.startswith(str(env_dir)), where
+    # every package of the source tree is in the wheel (the window's too)
+    packages = sorted(".".join(p.parent.relative_to(ROOT).parts)
+                      for p in (ROOT / "recapdesk").rglob("__init__.py"))
+    code = "import importlib, sys; [importlib.import_module(m) for m in sys.argv[1:]]"
+    proc = subprocess.run([str(py), "-c", code, *packages], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
 
     project = tmp_path / "copy"
     shutil.copytree(ROOT / "resources" / "sample", project)
