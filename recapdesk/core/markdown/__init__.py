@@ -17,6 +17,7 @@ from recapdesk.core.export.sanitize import sanitize
 from recapdesk.core.markdown.also_read import also_read_plugin
 from recapdesk.core.markdown.figures import ImageRef, ImageResolver, figures_plugin
 from recapdesk.core.markdown.headings import heading_ids_plugin
+from recapdesk.core.markdown.links import no_nested_links_plugin
 from recapdesk.core.markdown.sourcemap import sourcemap_plugin
 from recapdesk.core.markdown.spoilers import (
     inline_spoiler_plugin,
@@ -94,6 +95,7 @@ def build_markdown(
     also_read_plugin(md)
     inline_spoiler_plugin(md)
     wikilink_plugin(md, resolver=episodes)
+    no_nested_links_plugin(md)
     figures_plugin(md, stills=stills, resolver=images)
     heading_ids_plugin(md, shift=heading_shift)
     if spoiler_free:
