@@ -631,27 +631,37 @@ class MainWindow(QMainWindow):
         self._update_outline()
         self.run_checks()
 
-    def _operation(self, title: str, func, *args):  # noqa: ANN001, ANN202
-        """Run a project operation on the files (after saving), then reload."""
+    def _operation(self, title: str, func, *args,  # noqa: ANN001, ANN202
+                   follow_renames: bool = False):
+        """Run a project operation on the files (after saving), then reload.
+
+        With `follow_renames` the operation returns {old path: new path}: open tabs
+        follow their episode to its new file BEFORE the buffers are re-read from disk
+        (renumbering can swap two files' names: re-reading first would load one
+        episode's text into the other's tab).
+        """
         self.session.flush()
         result = None
         try:
             result = func(*args)
         except (ProjectError, OSError, ValueError) as exc:
             self.dialogs.warn(self, title, str(exc))
-        self._reload_series()
+        if follow_renames and result:
+            self._follow_renames(result)
+        # the open buffers first: the outline is rebuilt from them (status, title, …)
         for path, buffer in list(self.session.buffers.items()):
             if not buffer.dirty and path.exists():
                 self.session.take_disk_version(path)
                 tab = self.tab_for(path)
                 if tab is not None and tab.editor.document_text() != buffer.text:
                     tab.replace_text(buffer.text)
+        self._reload_series()
         return result
 
-    def _follow_rename(self, old: Path, new: Path) -> None:
-        """An open episode's file was renamed: move its buffer and tab along."""
-        if self.session.rename_buffer(old, new):
-            tab = self.tab_for(old)
+    def _follow_renames(self, renames: dict) -> None:
+        """Open episodes' files were renamed (all at once): move buffers and tabs along."""
+        moved = [(self.tab_for(old), new) for old, new in self.session.rename_buffers(renames)]
+        for tab, new in moved:
             if tab is not None:
                 tab.path = new
                 index = self.tabs.indexOf(tab)
@@ -701,10 +711,8 @@ class MainWindow(QMainWindow):
         listing = "\n".join(f"{e.title}: episode {e.number} → {n}" for e, n in pairs[:8])
         if self.dialogs.confirm(self, "Reorder Recaps", f"Renumber these recaps?\n\n{listing}",
                                 ok="Renumber"):
-            renamed = self._operation("Reorder", episode_ops.apply_renumbering, self.series,
-                                      pairs)
-            for old, new in (renamed or {}).items():
-                self._follow_rename(Path(old), Path(new))
+            self._operation("Reorder", episode_ops.apply_renumbering, self.series, pairs,
+                            follow_renames=True)
 
     def _move_section(self, path: str, heading_line: int, before_line: int) -> None:
         from recapdesk.core.outline import move_section

@@ -141,12 +141,20 @@ class Session(QObject):
 
     def rename_buffer(self, old: Path, new: Path) -> bool:
         """Follow a file rename done by a project operation."""
-        buffer = self.buffers.pop(Path(old), None)
-        if buffer is None:
-            return False
-        buffer.path = Path(new)
-        self.buffers[buffer.path] = buffer
-        return True
+        return bool(self.rename_buffers({old: new}))
+
+    def rename_buffers(self, renames: dict) -> list[tuple[Path, Path]]:
+        """Follow several renames at once ({old: new}; two files may swap names).
+
+        Returns the (old, new) pairs of the open buffers that moved.
+        """
+        moves = [(Path(old), Path(new)) for old, new in renames.items()
+                 if Path(old) != Path(new) and Path(old) in self.buffers]
+        moving = [(self.buffers.pop(old), new) for old, new in moves]
+        for buffer, new in moving:
+            buffer.path = new
+            self.buffers[new] = buffer
+        return moves
 
     def dirty_paths(self) -> list[Path]:
         return [b.path for b in self.buffers.values() if b.dirty]

@@ -37,6 +37,7 @@ def register_scheme() -> None:
     scheme.setSyntax(QWebEngineUrlScheme.Syntax.Host)
     scheme.setFlags(QWebEngineUrlScheme.Flag.SecureScheme
                     | QWebEngineUrlScheme.Flag.LocalScheme
+                    | QWebEngineUrlScheme.Flag.LocalAccessAllowed
                     | QWebEngineUrlScheme.Flag.ContentSecurityPolicyIgnored)
     QWebEngineUrlScheme.registerScheme(scheme)
 
@@ -132,14 +133,16 @@ class PreviewView(QWebEngineView):
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.profile = QWebEngineProfile(self)  # off the record: nothing stored on disk
-        self.files = ProjectFiles(self)
-        self.guard = NetworkGuard(self)
+        self.profile = QWebEngineProfile()  # off the record: nothing stored on disk
+        self.files = ProjectFiles(self.profile)
+        self.guard = NetworkGuard(self.profile)
         self.profile.installUrlSchemeHandler(SCHEME, self.files)
         self.profile.setUrlRequestInterceptor(self.guard)
         page = PreviewPageObject(self.profile, self)
         page.linkClicked.connect(self.linkClicked)
         self.setPage(page)
+        # Qt deletes children in order: the page must go before its profile
+        self.profile.setParent(self)
         settings = page.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, False)
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
