@@ -112,6 +112,12 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
     settle = QEventLoop()
     QTimer.singleShot(600, settle.quit)
     settle.exec()
+    for _ in range(100):  # thumbnails arrive from worker threads (bounded wait: 10 s)
+        if not window.stills.thumbnails_pending():
+            break
+        wait = QEventLoop()
+        QTimer.singleShot(100, wait.quit)
+        wait.exec()
     image = window.render_image()
     window.session.flush()
     window.close()

@@ -32,7 +32,7 @@ from recapdesk.ui.preview import PreviewView
 from recapdesk.ui.problems_view import ProblemsView
 from recapdesk.ui.session import Session
 from recapdesk.ui.status import StatusBar, save_state_text
-from recapdesk.ui.stills_list import StillsList
+from recapdesk.ui.stills import StillsPanel
 
 RENDER_DELAY_MS = 120
 OUTLINE_DELAY_MS = 250
@@ -94,7 +94,7 @@ class MainWindow(QMainWindow):
     def _build_docks(self) -> None:
         left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
         self.outline = OutlineView(self)
-        self.stills = StillsList(self)
+        self.stills = StillsPanel(self)
         self.preview = PreviewView(self)
         self.problems = ProblemsView(self)
         self.outline_dock = self._dock("Outline", "outlineDock", self.outline, left)
@@ -121,6 +121,10 @@ class MainWindow(QMainWindow):
         self.act_save_all = a(self, "Save A&ll", self.save_all, shortcut="Ctrl+Alt+S")
         self.act_close_tab = a(self, "&Close Episode", self.close_current_tab,
                                shortcut=QKeySequence.StandardKey.Close)
+        self.act_export = a(self, "&Export…", self.export_dialog, icon="export",
+                            shortcut="Ctrl+E")
+        self.act_copy_html = a(self, "Copy HTML for &CMS", self.copy_html_for_cms,
+                               icon="copy_html", shortcut="Ctrl+Shift+C")
         self.act_quit = a(self, "&Quit", self.close, shortcut=QKeySequence.StandardKey.Quit)
         self.act_undo = a(self, "&Undo", lambda: self._editor_call("undo"), icon="undo",
                           shortcut=QKeySequence.StandardKey.Undo)
@@ -162,6 +166,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_new_episode, self.act_save, self.act_save_all,
                               self.act_close_tab])
         file_menu.addSeparator()
+        file_menu.addActions([self.act_export, self.act_copy_html])
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
         edit.addActions([self.act_undo, self.act_redo])
@@ -193,6 +199,8 @@ class MainWindow(QMainWindow):
         tb.addSeparator()
         tb.addActions([self.act_inline_spoiler, self.act_spoiler_block, self.act_unwrap,
                        self.act_warning, self.act_show_spoilers])
+        tb.addSeparator()
+        tb.addActions([self.act_export, self.act_copy_html])
         tb.addSeparator()
         tb.addAction(self.act_focus)
         self.toolbar = tb
@@ -234,6 +242,13 @@ class MainWindow(QMainWindow):
         o.reorderRequested.connect(self._reorder)
         o.sectionMoveRequested.connect(self._move_section)
         self.stills.insertRequested.connect(self._insert_still)
+        self.stills.stillImported.connect(lambda _name: self._stills_changed())
+        self.stills.stillsChanged.connect(self._stills_changed)
+        self.stills.usageActivated.connect(
+            lambda p, line: self.open_episode(Path(p), line=max(0, line - 1)))
+        self.stills.renameRequested.connect(self._rename_still)
+        self.stills.removeRequested.connect(self._remove_still)
+        self.stills.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.problems.problemActivated.connect(self._jump_to_problem)
         self.preview.linkClicked.connect(self._preview_link)
         self.preview.ready.connect(self._on_preview_ready)
@@ -338,6 +353,9 @@ class MainWindow(QMainWindow):
             tab.textEdited.connect(self._editor_edited)
             tab.editor.cursorLineChanged.connect(self._cursor_moved)
             tab.editor.wordAdded.connect(self._word_added)
+            tab.editor.imagePasted.connect(self._image_pasted)
+            tab.editor.imageFilesDropped.connect(self._image_files_dropped)
+            tab.editor.stillDropped.connect(self._insert_still)
             tab.editor.cursorLineChanged.connect(lambda _line: self._update_save_state())
             tab.find_bar.searchAllRequested.connect(self._search_all)
             tab.find_bar.replaceAllRequested.connect(self._replace_all)
@@ -428,6 +446,8 @@ class MainWindow(QMainWindow):
         self._preview_path = None
         self.render_preview()
         self.outline.select_episode(str(tab.path))
+        buffer = self.session.buffer(tab.path)
+        self.stills.set_current_episode(buffer.episode().id if buffer else None)
         self._update_counts()
         self._sync_level_actions()
         self.check_timer.start()
@@ -500,6 +520,7 @@ class MainWindow(QMainWindow):
         problems.sort(key=lambda p: (p.path, p.line))
         self.problems.set_problems(problems)
         self.status.set_problems(*self.problems.counts())
+        self._update_usages()
 
     # --- editor commands ---------------------------------------------------------------
 
@@ -578,14 +599,118 @@ class MainWindow(QMainWindow):
                 texts[ep.path] = ep.path.read_text("utf-8")
         return texts
 
+    # --- stills ------------------------------------------------------------------------
+
     def _insert_still(self, name: str) -> None:
+        """Insert a still's figure as its own paragraph at the cursor."""
+        from recapdesk.core.stills import figure_markdown
+
         tab = self.current_tab()
         if tab is None or self.series is None:
             return
-        still = self.series.stills.get(name)
-        alt = still.alt if still and still.alt else ""
-        rel = Path("..") / "stills" / name
-        tab.editor.insert_markdown(f"\n![{alt}]({rel.as_posix()})\n")
+        tab.editor.insert_block(figure_markdown(self.series, name, tab.path))
+        tab.editor.setFocus()
+
+    def _import_into_editor(self, sources: list) -> None:
+        """Pasted or dropped images: import them as stills, then insert their figures."""
+        tab = self.current_tab()
+        if tab is None or tab.editor.isReadOnly():
+            return
+        for name in self.stills.import_sources(sources):
+            self._insert_still(name)
+
+    def _image_pasted(self, image) -> None:  # noqa: ANN001
+        from recapdesk.ui.stills import png_bytes
+
+        self._import_into_editor([png_bytes(image)])
+
+    def _image_files_dropped(self, files: list) -> None:
+        self._import_into_editor([Path(f) for f in files])
+
+    def _stills_changed(self) -> None:
+        """stills.yaml or stills/ changed: re-read the metadata, re-render, re-check."""
+        if self.series is None:
+            return
+        from recapdesk.core.project import open_project
+
+        fresh = open_project(self.series.root)
+        self.series.stills = fresh.stills
+        self.series.stills_doc = fresh.stills_doc
+        self._preview_path = None
+        self.render_preview()
+        self.check_timer.start()
+
+    def _buffer_texts(self) -> dict[Path, str]:
+        return {path: buffer.text for path, buffer in self.session.buffers.items()}
+
+    def _update_usages(self) -> None:
+        from recapdesk.core.stills import usages
+
+        if self.series is not None:
+            self.stills.set_usages(usages(self.series, self._buffer_texts()))
+
+    def _rename_still(self, name: str) -> None:
+        from recapdesk.core.stills import StillError, check_new_name, rename_still
+
+        if self.series is None:
+            return
+        new = self.dialogs.ask_text(self, "Rename Still", "New file name:", name)
+        if not new or new == name:
+            return
+        self.session.flush()
+        try:
+            final = check_new_name(name, new)
+            texts = rename_still(self.series, name, new, texts=self._buffer_texts())
+        except (StillError, OSError, ValueError) as exc:
+            self.dialogs.warn(self, "Rename Still", str(exc))
+            return
+        self._apply_texts(texts)
+        self._stills_changed()
+        self.stills.refresh()
+        self.stills.select(final)
+
+    def _remove_still(self, name: str) -> None:
+        from recapdesk.core.stills import StillError, remove_references, remove_still, usages
+
+        if self.series is None:
+            return
+        used = usages(self.series, self._buffer_texts()).get(name, [])
+        if used:
+            where = ", ".join(f"{Path(p).stem} line {line}" for p, line in used[:6])
+            if not self.dialogs.confirm(
+                    self, "Remove Still", f"{name} is used in {where}.\n\nMove it to the trash "
+                    "and remove those figures from the recaps?", ok="Remove Still and Figures"):
+                return
+            texts = {}
+            for path in {Path(p) for p, _ in used}:
+                buffer = self.session.buffer(path)
+                text = buffer.text if buffer else path.read_text("utf-8")
+                texts[path] = remove_references(text, name)
+            self._apply_texts(texts)
+        elif not self.dialogs.confirm(self, "Remove Still", f"Move {name} to the trash?",
+                                      ok="Move to Trash"):
+            return
+        try:
+            remove_still(self.series, name)
+        except (StillError, OSError) as exc:
+            self.dialogs.warn(self, "Remove Still", str(exc))
+            return
+        self._stills_changed()
+        self.stills.refresh()
+
+    def _apply_texts(self, texts: dict) -> None:
+        """New texts for episodes (renamed references): through open tabs (undoable) or
+        written to files that are not open."""
+        from recapdesk.core import storage
+
+        for path, text in texts.items():
+            path = Path(path)
+            tab = self.tab_for(path)
+            if tab is not None:
+                tab.editor.replace_all_text(text)
+                self.session.save(path)
+            else:
+                storage.atomic_write(path, text.encode("utf-8"))
 
     def _word_added(self, word: str) -> None:
         if self.series is None:
@@ -722,9 +847,43 @@ class MainWindow(QMainWindow):
         buffer = self.session.buffer(Path(path))
         if tab is None or buffer is None:
             return
-        new_text = move_section(buffer.text, heading_line, before_line)
+        try:
+            new_text = move_section(buffer.text, heading_line, before_line)
+        except ValueError as exc:  # a stale drag: the text changed under it
+            self.statusBar().showMessage(f"Could not move the section: {exc}", 6000)
+            self._update_outline()
+            return
         if new_text != buffer.text:
             tab.editor.replace_all_text(new_text)
+
+    # --- export ------------------------------------------------------------------------
+
+    def export_dialog(self) -> None:
+        """The export dialog (saves first; runs the export off the UI thread)."""
+        from recapdesk.ui.export_dialog import ExportDialog
+
+        if self.series is None:
+            return
+        tab = self.current_tab()
+        dialog = ExportDialog(self.series, self.settings, current=tab.path if tab else None,
+                              before_export=self.session.flush, parent=self)
+        dialog.exec()
+
+    def copy_html_for_cms(self) -> None:
+        """Put the current recap's article HTML on the clipboard (HTML and plain text)."""
+        from recapdesk.core.export.site import ExportError
+        from recapdesk.ui.cms_copy import copy_fragment_to_clipboard
+
+        tab = self.current_tab()
+        if tab is None or self.series is None:
+            return
+        try:
+            size = copy_fragment_to_clipboard(self.series, tab.path, tab.editor.document_text())
+        except ExportError as exc:
+            self.dialogs.warn(self, "Copy HTML for CMS", str(exc))
+            return
+        self.statusBar().showMessage(f"Copied the recap's HTML ({size:,} characters) for "
+                                     "your CMS", 6000)
 
     # --- saving, conflicts -------------------------------------------------------------
 
@@ -821,6 +980,7 @@ class MainWindow(QMainWindow):
             return
         if self.restore_layout:
             self.save_layout()
+        self.stills.shutdown()
         event.accept()
 
     def render_image(self) -> QImage:

@@ -32,8 +32,10 @@ def env_for(tmp_path: Path) -> dict[str, str]:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
+    """The writer's files (app state under .recapdesk/, such as caches, is not theirs)."""
     return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.relative_to(folder).parts[0] != ".recapdesk"}
 
 
 # --- recapdesk shot ------------------------------------------------------------------------
