@@ -81,6 +81,8 @@ def _shot_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, required=True, help="PNG file to write")
     p.add_argument("--episode", help="open this episode")
     p.add_argument("--size", default="1440x900", help="window size WxH (default 1440x900)")
+    p.add_argument("--panel", choices=["outline", "stills"], default="outline",
+                   help="which left panel is in front (default: outline)")
     return p
 
 
@@ -193,7 +195,8 @@ def cmd_shot(args: argparse.Namespace) -> int:
     except ValueError:
         raise UsageError(f"recapdesk shot: --size must look like 1440x900, not {args.size!r}") \
             from None
-    return shot(series.root, args.out, episode=args.episode, size=(width, height))
+    return shot(series.root, args.out, episode=args.episode, size=(width, height),
+                panel=args.panel)
 
 
 def cmd_window(args: argparse.Namespace) -> int:

@@ -86,7 +86,7 @@ def run_window(project: str | None = None, *, episode: str | None = None) -> int
 
 
 def shot(root: Path, out: Path, *, episode: str | None = None,
-         size: tuple[int, int] = (1440, 900)) -> int:
+         size: tuple[int, int] = (1440, 900), panel: str = "outline") -> int:
     """Render the main window with a project open into a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_app()
@@ -103,6 +103,12 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
         print(f"recapdesk shot: {exc}", file=sys.stderr)
         return 2
     window.resize(*size)
+    if panel == "stills":
+        window.stills_dock.raise_()
+        window.stills.set_filter("episode")
+        names = window.stills.visible_names()
+        if names:
+            window.stills.select(names[0])
     window.show()
     loop = QEventLoop()
     window.preview_ready.connect(loop.quit)

@@ -209,6 +209,8 @@ class StillDetails(QWidget):
                 self.alt.setPlainText(still.alt)
             self.caption.setText(still.caption)
             self.credit.setText(still.credit)
+            self.caption.setCursorPosition(0)  # show the start of a long caption
+            self.credit.setCursorPosition(0)
             self._select_episode(still.episode)
             self._update_caption_placeholder()
             self._update_alt_hint()
