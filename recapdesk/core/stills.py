@@ -8,11 +8,9 @@ writes them (the window through its session, scripts through `storage.atomic_wri
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import posixpath
 import re
-import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +20,18 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_inline.image import image as _image_rule
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
-from PIL import Image
 from ruamel.yaml.comments import CommentedMap
 from send2trash import send2trash
 
 from recapdesk.core import storage
 from recapdesk.core.checks import walk
-from recapdesk.core.export.images import FORMATS, MAX_FILE_BYTES, MAX_PIXELS, ImageError
+from recapdesk.core.export.images import (
+    FORMATS,
+    MAX_FILE_BYTES,
+    ImageError,
+    decode,
+    open_image,
+)
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.markdown.figures import still_name
 from recapdesk.core.model import Episode, Series, Still, parse_code
@@ -167,30 +170,9 @@ def validate_image(data: bytes) -> str:
     Returns the Pillow format name; raises ImageError with a clear message otherwise.
     The pixel count is checked from the header before anything is decoded.
     """
-    if not data:
-        raise ImageError("the image file is empty")
+    im = open_image(data)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("the image is too large in pixels (possible decompression bomb)") \
-            from None
-    except (OSError, SyntaxError, ValueError):
-        raise ImageError("not a readable image (jpg, png, webp or gif)") from None
-    try:
-        if im.format not in FORMATS:
-            raise ImageError(f"{im.format or 'unknown'} images are not supported "
-                             "(use jpg, png, webp or gif)")
-        if im.width <= 0 or im.height <= 0 or im.width * im.height > MAX_PIXELS:
-            raise ImageError(f"the image is too large in pixels ({im.width}×{im.height}; "
-                             "possible decompression bomb)")
-        try:
-            if im.format == "JPEG":
-                im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
-            im.load()
-        except (OSError, SyntaxError, ValueError, EOFError):
-            raise ImageError("the image is truncated or corrupt") from None
+        decode(im, (max(1, im.width // 8), max(1, im.height // 8)))
         return str(im.format)
     finally:
         im.close()

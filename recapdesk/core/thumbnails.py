@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import io
 import tempfile
-import warnings
 from pathlib import Path
 
 from PIL import Image
 
 from recapdesk.core import storage
-from recapdesk.core.export.images import FORMATS, MAX_FILE_BYTES, MAX_PIXELS, ImageError
+from recapdesk.core.export.images import (
+    MAX_FILE_BYTES,
+    ImageError,
+    decode,
+    open_image,
+)
 from recapdesk.core.model import Series
 
 __all__ = ["ImageError", "THUMB_SIZE", "cache_dir_for", "cache_key", "thumbnail"]
@@ -80,32 +84,15 @@ def _has_alpha(im: Image.Image) -> bool:
 
 def render(data: bytes, size: int = THUMB_SIZE) -> tuple[bytes, str]:
     """Thumbnail bytes of an image and their suffix (`.jpg`, or `.png` with transparency)."""
+    im = open_image(data)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError("the image is too large in pixels (possible decompression bomb)") \
-            from None
-    except (OSError, SyntaxError, ValueError):
-        raise ImageError("not a readable image (jpg, png, webp or gif)") from None
-    try:
-        if im.format not in FORMATS:
-            raise ImageError(f"{im.format or 'unknown'} images are not supported")
         width, height = im.size
-        if width <= 0 or height <= 0 or width * height > MAX_PIXELS:
-            raise ImageError(f"the image is too large in pixels ({width}×{height})")
         orientation = _orientation(im)
         scale = min(1.0, size / max(width, height))
         target = (max(1, round(width * scale)), max(1, round(height * scale)))
-        try:
-            if im.format == "JPEG":
-                # decode at 1/2, 1/4 or 1/8 scale; a few percent short of the target is
-                # invisible in a thumbnail and can halve the decoding time
-                im.draft("RGB", (max(1, target[0] * 9 // 10), max(1, target[1] * 9 // 10)))
-            im.load()
-        except (OSError, SyntaxError, ValueError, EOFError):
-            raise ImageError("the image is truncated or corrupt") from None
+        # JPEG decodes at 1/2, 1/4 or 1/8 scale; a few percent short of the target is
+        # invisible in a thumbnail and can halve the decoding time
+        decode(im, (max(1, target[0] * 9 // 10), max(1, target[1] * 9 // 10)))
         alpha = _has_alpha(im)
         out_im = im.convert("RGBA" if alpha else "RGB")
         factor = min(out_im.width // (target[0] * 2), out_im.height // (target[1] * 2))

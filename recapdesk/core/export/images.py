@@ -30,23 +30,33 @@ class ImageInfo:
     height: int
 
 
-def _open(path: Path) -> Image.Image:
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ImageError(f"cannot read the image: {exc.strerror}") from None
-    if size == 0:
-        raise ImageError("the image file is empty")
-    if size > MAX_FILE_BYTES:
-        raise ImageError(f"the image file is too large ({size // (1024 * 1024)} MB)")
+def open_image(source: Path | bytes) -> Image.Image:
+    """Open an image safely: size limits, allowed formats, pixel count from the header
+    (decompression-bomb guard) — nothing is decoded yet. Raises ImageError."""
+    if isinstance(source, bytes):
+        if not source:
+            raise ImageError("the image file is empty")
+        if len(source) > MAX_FILE_BYTES:
+            raise ImageError(f"the image is too large ({len(source) // (1024 * 1024)} MB)")
+        stream = io.BytesIO(source)
+    else:
+        try:
+            size = source.stat().st_size
+        except OSError as exc:
+            raise ImageError(f"cannot read the image: {exc.strerror}") from None
+        if size == 0:
+            raise ImageError("the image file is empty")
+        if size > MAX_FILE_BYTES:
+            raise ImageError(f"the image file is too large ({size // (1024 * 1024)} MB)")
+        stream = source
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(path)
+            im = Image.open(stream)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError("the image is too large in pixels (possible decompression bomb)") \
             from None
-    except OSError:
+    except (OSError, SyntaxError, ValueError):
         raise ImageError("not a readable image (jpg, png, webp or gif)") from None
     if im.format not in FORMATS:
         im.close()
@@ -54,8 +64,22 @@ def _open(path: Path) -> Image.Image:
                          "(use jpg, png, webp or gif)")
     if im.width * im.height > MAX_PIXELS or im.width <= 0 or im.height <= 0:
         im.close()
-        raise ImageError(f"the image is too large in pixels ({im.width}×{im.height})")
+        raise ImageError(f"the image is too large in pixels ({im.width}×{im.height}; "
+                         "possible decompression bomb)")
     return im
+
+
+_open = open_image
+
+
+def decode(im: Image.Image, target: tuple[int, int] | None = None) -> None:
+    """Decode pixels (JPEG at a reduced scale when a target size allows it)."""
+    try:
+        if im.format == "JPEG" and target is not None:
+            im.draft("RGB", target)
+        im.load()
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise ImageError("the image is truncated or corrupt") from None
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:
@@ -75,12 +99,7 @@ def probe(path: Path, *, full: bool = False) -> ImageInfo:
     try:
         width, height = _oriented_size(im)
         if full:
-            try:
-                if im.format == "JPEG":
-                    im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
-                im.load()
-            except (OSError, SyntaxError, ValueError):
-                raise ImageError("the image is truncated or corrupt") from None
+            decode(im, (max(1, im.width // 8), max(1, im.height // 8)))
         return ImageInfo(im.format, width, height)
     finally:
         im.close()
@@ -97,10 +116,7 @@ def _render(path: Path, max_width: int) -> tuple[bytes, str]:
     """Resized, orientation-fixed, metadata-free bytes of an image and its suffix."""
     im = _open(path)
     try:
-        try:
-            im.load()
-        except (OSError, SyntaxError, ValueError):
-            raise ImageError("the image is truncated or corrupt") from None
+        decode(im)
         fmt = im.format
         if fmt == "GIF" and getattr(im, "n_frames", 1) > 1 and im.width <= max_width:
             return path.read_bytes(), ".gif"  # keep animations that need no resize
