@@ -59,14 +59,23 @@ def _problem(series: Series, path: Path, line: int, level: str, message: str) ->
 
 # --- the manifest -----------------------------------------------------------------
 
-def _read_yaml_file(series: Series, path: Path) -> tuple[bool, Any]:
-    """Read a project YAML file; problems are recorded. Returns (ok, data)."""
+def _read_yaml_mapping(series: Series, path: Path, shape: str) -> Any:
+    """Read a project YAML file that must be a mapping; problems are recorded.
+
+    Returns the round-trip mapping, or None when it cannot be used (`shape` says why).
+    """
     if not _inside(path, series.root):
         _problem(series, path, 1, "error", "links to a file outside the project; not read")
-        return False, None
+        return None
     try:
         text, _ = read_text(path)
-        return True, frontmatter.load_yaml(text)
+        data = frontmatter.load_yaml(text)
+        if data is None:
+            return CommentedMap()
+        if not isinstance(data, dict):
+            _problem(series, path, 1, "error", shape)
+            return None
+        return data
     except UnicodeDecodeError:
         _problem(series, path, 1, "error", "not a UTF-8 text file")
     except YAMLError as exc:
@@ -76,18 +85,13 @@ def _read_yaml_file(series: Series, path: Path) -> tuple[bool, Any]:
         _problem(series, path, exc.line, "error", str(exc))
     except (OSError, ValueError) as exc:
         _problem(series, path, 1, "error", f"cannot read: {getattr(exc, 'strerror', None) or exc}")
-    return False, None
+    return None
 
 
 def _load_manifest(series: Series) -> None:
     path = series.root / MANIFEST
-    ok, data = _read_yaml_file(series, path)
-    if not ok:
-        return
+    data = _read_yaml_mapping(series, path, "the manifest must be a mapping of keys to values")
     if data is None:
-        data = CommentedMap()
-    if not isinstance(data, dict):
-        _problem(series, path, 1, "error", "the manifest must be a mapping of keys to values")
         return
     series.manifest = data
     if not data.get("title"):
@@ -215,13 +219,8 @@ def _load_stills(series: Series) -> None:
     path = series.stills_dir / STILLS_YAML
     if not path.exists():
         return
-    ok, data = _read_yaml_file(series, path)
-    if not ok:
-        return
+    data = _read_yaml_mapping(series, path, "stills.yaml must map file names to their details")
     if data is None:
-        data = CommentedMap()
-    if not isinstance(data, dict):
-        _problem(series, path, 1, "error", "stills.yaml must map file names to their details")
         return
     series.stills_doc = data
     for name, meta in data.items():
