@@ -18,12 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recapdesk.core import episode_ops
+from recapdesk.core import episode_ops, storage
 from recapdesk.core.checks import check, check_episode
 from recapdesk.core.export.preview import render_preview
+from recapdesk.core.journal import Recovery, compare_texts
 from recapdesk.core.model import Series
 from recapdesk.core.outline import reading_minutes, renumber, word_count
-from recapdesk.core.project import ProjectError, create_project, new_episode
+from recapdesk.core.project import (
+    MANIFEST,
+    STILLS_YAML,
+    ProjectError,
+    create_project,
+    is_project,
+    new_episode,
+    read_text,
+)
 from recapdesk.ui.actions import make_action
 from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor_tab import EditorTab
@@ -33,11 +42,13 @@ from recapdesk.ui.problems_view import ProblemsView
 from recapdesk.ui.session import Session
 from recapdesk.ui.status import StatusBar, save_state_text
 from recapdesk.ui.stills import StillsPanel
+from recapdesk.ui.watcher import FileWatcher
 
 RENDER_DELAY_MS = 120
 OUTLINE_DELAY_MS = 250
 CHECK_DELAY_MS = 700
 MAX_RECENT = 8
+MAX_COMPARE_ROUNDS = 10  # "Compare…" asked this often without a decision: decide later
 
 
 class MainWindow(QMainWindow):
@@ -51,7 +62,11 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.restore_layout = restore
         self.session = Session(self)
+        self.watcher = FileWatcher(self)
         self.dialogs = Dialogs()
+        self._asking: set[str] = set()  # paths with a question open (no second one)
+        self._save_warned: set[str] = set()  # paths whose failed save was reported
+        self._meta_hashes: dict[str, str | None] = {}  # recapdesk.yaml, stills.yaml
         self.series: Series | None = None
         self._preview_path: Path | None = None
         self._preview_ready = False
@@ -227,8 +242,15 @@ class MainWindow(QMainWindow):
         s.bufferChanged.connect(self._buffer_changed)
         s.dirtyChanged.connect(self._dirty_changed)
         s.saved.connect(lambda *_: self._update_save_state())
+        s.saved.connect(self._saved)
         s.saveFailed.connect(self._save_failed)
         s.conflict.connect(self._conflict)
+        s.reloaded.connect(self._reloaded)
+        s.deleted.connect(self._deleted_on_disk)
+        s.journalFailed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        s.lockLost.connect(self._lock_lost)
+        self.watcher.changed.connect(self._file_changed_on_disk)
+        self.watcher.folderChanged.connect(self._folder_changed_on_disk)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         o = self.outline
@@ -255,22 +277,74 @@ class MainWindow(QMainWindow):
 
     # --- project -----------------------------------------------------------------------
 
-    def open_project(self, path: Path, *, episode: str | None = None) -> None:
-        """Open a project folder (raises ProjectError) and its episodes as remembered."""
+    def open_project(self, path: Path, *, episode: str | None = None) -> bool:
+        """Open a project folder (raises ProjectError) and its episodes as remembered.
+
+        Asks first when another RecapDesk has the project open (open anyway, read-only
+        or cancel) and when the current project has text that could not be saved.
+        Unsaved text a crashed RecapDesk left in the journal is recovered. Returns
+        False when the writer cancelled.
+        """
+        root = Session.project_root(Path(path))
+        access = "write"
+        owner = self.session.other_owner(root) if is_project(root) else None
+        if owner is not None:
+            choice = self.dialogs.project_locked(self, storage.describe_owner(owner))
+            if choice not in ("open_anyway", "read_only"):
+                return False
+            access = "shared" if choice == "open_anyway" else "read_only"
+        if self.series is not None and not self.session.flush() and not self.dialogs.confirm(
+                self, "Unsaved changes", "Some changes could not be saved. They are kept for "
+                "recovery and offered again when this project is opened. Switch projects "
+                "anyway?", ok="Switch Anyway"):
+            return False
         self._remember_open_tabs()
-        self.session.flush()
+        series = self.session.open_project(Path(path), access=access)
+        self.watcher.clear()
+        self._save_warned.clear()
         while self.tabs.count():
             self.tabs.removeTab(0)
-        series = self.session.open_project(Path(path))
         self.series = series
         self.setWindowTitle(f"{series.title} — RecapDesk")
         self.preview.set_project_root(series.root)
         self.outline.set_series(series)
         self.stills.set_series(series)
+        self.stills.setEnabled(self.session.access != "read_only")
+        self._watch_project(series)
         self._add_recent(series.root)
         self.settings.setValue("project/last", str(series.root))
         self._restore_tabs(episode)
         self.run_checks()
+        self._recover_journal()
+        self._announce_access()
+        return True
+
+    def _watch_project(self, series: Series) -> None:
+        meta = [series.root / MANIFEST, series.stills_dir / STILLS_YAML]
+        self._meta_hashes = {str(p): storage.file_hash(p) for p in meta}
+        for path in meta:
+            self.watcher.add(path)
+        self.watcher.add_folder(series.episodes_dir)
+
+    def _announce_access(self) -> None:
+        s = self.session
+        if s.lock_problem:
+            self.statusBar().showMessage(s.lock_problem, 20000)
+        elif s.access == "read_only":
+            self.setWindowTitle(f"{self.windowTitle()} (read-only)")
+            self.statusBar().showMessage("Opened read-only: " + s.read_only_reason(), 20000)
+        elif s.access == "shared" and s.lock_owner:
+            self.statusBar().showMessage(
+                f"Also open in {storage.describe_owner(s.lock_owner)}: saves from both "
+                "windows can overwrite each other.", 20000)
+
+    def _read_only_refusal(self, title: str) -> bool:
+        """Say no to a change of files in a read-only project (True when refused)."""
+        if self.session.access != "read_only":
+            return False
+        self.dialogs.warn(self, title, "This project is open read-only (it is open in "
+                          "another RecapDesk). Nothing is changed from this window.")
+        return True
 
     def _restore_tabs(self, episode: str | None) -> None:
         series = self.series
@@ -318,7 +392,7 @@ class MainWindow(QMainWindow):
     def _open_project_safely(self, path: Path) -> None:
         try:
             self.open_project(path)
-        except ProjectError as exc:
+        except (ProjectError, OSError) as exc:
             self.dialogs.warn(self, "Open Project", str(exc))
 
     def _add_recent(self, root: Path) -> None:
@@ -344,11 +418,13 @@ class MainWindow(QMainWindow):
         tab = self.tabs.currentWidget()
         return tab if isinstance(tab, EditorTab) else None
 
-    def open_episode(self, path: Path, *, line: int | None = None, focus: bool = True) -> None:
+    def open_episode(self, path: Path, *, line: int | None = None, focus: bool = True,
+                     allow_missing: bool = False) -> None:
         """Show an episode in its tab (opening it if needed); optionally go to a line."""
         tab = self.tab_for(path)
         if tab is None:
-            buffer = self.session.open_episode(path)
+            buffer = self.session.open_episode(path, allow_missing=allow_missing)
+            self.watcher.add(buffer.path)
             tab = EditorTab(buffer.path, buffer.text, readonly_reason=buffer.reason, parent=self)
             tab.textEdited.connect(self._editor_edited)
             tab.editor.cursorLineChanged.connect(self._cursor_moved)
@@ -396,8 +472,13 @@ class MainWindow(QMainWindow):
         tab = self.tabs.widget(index)
         if isinstance(tab, EditorTab):
             self.settings.setValue(f"cursor/{tab.path}", tab.editor.textCursor().blockNumber())
+            buffer = self.session.buffer(tab.path)
+            if buffer is not None and buffer.missing and not buffer.readonly:
+                self._ask_deleted(tab.path)  # saves it again or discards it
+                return
             if not self.session.close_episode(tab.path):
                 return
+            self.watcher.remove(tab.path)
         self.tabs.removeTab(index)
 
     def close_current_tab(self) -> None:
@@ -410,7 +491,7 @@ class MainWindow(QMainWindow):
             tab.editor.setFocus()
 
     def new_episode(self) -> None:
-        if self.series is None:
+        if self.series is None or self._read_only_refusal("New Episode"):
             return
         try:
             ep = new_episode(self.series)
@@ -765,6 +846,8 @@ class MainWindow(QMainWindow):
         (renumbering can swap two files' names: re-reading first would load one
         episode's text into the other's tab).
         """
+        if self._read_only_refusal(title):
+            return None
         self.session.flush()
         result = None
         try:
@@ -785,7 +868,11 @@ class MainWindow(QMainWindow):
 
     def _follow_renames(self, renames: dict) -> None:
         """Open episodes' files were renamed (all at once): move buffers and tabs along."""
-        moved = [(self.tab_for(old), new) for old, new in self.session.rename_buffers(renames)]
+        pairs = self.session.rename_buffers(renames)
+        moved = [(self.tab_for(old), new) for old, new in pairs]
+        for old, new in pairs:
+            self.watcher.remove(old)
+            self.watcher.add(new)
         for tab, new in moved:
             if tab is not None:
                 tab.path = new
@@ -889,25 +976,220 @@ class MainWindow(QMainWindow):
 
     def save_current(self) -> None:
         tab = self.current_tab()
-        if tab is not None and self.session.save(tab.path):
+        if tab is None:
+            return
+        buffer = self.session.buffer(tab.path)
+        # saving by hand writes back a file that was deleted on disk (never autosave)
+        force = buffer is not None and buffer.missing
+        if self.session.save(tab.path, force=force):
             self.statusBar().showMessage(f"Saved {tab.path.name}", 3000)
 
     def save_all(self) -> None:
         self.session.save_all()
 
+    def _saved(self, path: str, _auto: bool) -> None:
+        self._save_warned.discard(path)
+        tab = self.tab_for(Path(path))
+        if tab is not None:
+            tab.hide_notice("warning")
+
     def _save_failed(self, path: str, message: str) -> None:
+        """Tell the writer (once per file until a save works again; the banner stays)."""
         self.statusBar().showMessage(message, 10000)
-        self.dialogs.warn(self, "Could not save", message)
+        tab = self.tab_for(Path(path))
+        if tab is not None:
+            tab.show_notice(message, "warning")
+        if path not in self._save_warned:
+            self._save_warned.add(path)
+            self.dialogs.warn(self, "Could not save", message)
+
+    def _disk_text(self, path: Path) -> str:
+        try:
+            return read_text(path)[0]
+        except UnicodeDecodeError:
+            return path.read_bytes().decode("utf-8", "replace")
+        except (OSError, ValueError):
+            return ""
 
     def _conflict(self, path: str) -> None:
-        if self.dialogs.resolve_conflict(self, Path(path).name) == "mine":
-            self.session.save(path, force=True)
+        """Edited here and changed on disk: keep mine, take theirs or compare first."""
+        if path in self._asking or self.session.buffer(path) is None:
             return
+        name = Path(path).name
+        self._asking.add(path)
+        try:
+            answer = "compare"
+            for _ in range(MAX_COMPARE_ROUNDS):
+                answer = self.dialogs.resolve_conflict(self, name)
+                if answer != "compare":
+                    break
+                buffer = self.session.buffer(path)
+                if buffer is None:
+                    return
+                self.dialogs.show_diff(
+                    self, f"Compare {name}", "Lines starting with - are in the file on disk; "
+                    "lines starting with + are your text in RecapDesk.",
+                    compare_texts(self._disk_text(Path(path)), buffer.text,
+                                  f"{name} (on disk)", f"{name} (yours)"))
+            if answer == "mine":
+                self.session.save(path, force=True)
+            elif answer == "theirs":
+                self._take_theirs(path)
+            # undecided: nothing is overwritten; asked again at the next save
+        finally:
+            self._asking.discard(path)
+
+    def _take_theirs(self, path: str) -> None:
         self.session.take_disk_version(path)
         tab = self.tab_for(Path(path))
         buffer = self.session.buffer(path)
         if tab is not None and buffer is not None:
+            tab.set_readonly(buffer.reason if buffer.readonly else "")
             tab.replace_text(buffer.text)
+            tab.hide_notice()
+
+    # --- files changed by other programs -----------------------------------------------
+
+    def _file_changed_on_disk(self, path: str) -> None:
+        """The watcher saw a change: project files are re-read, open episodes checked."""
+        if self.series is None:
+            return
+        if path in self._meta_hashes:
+            digest = storage.file_hash(Path(path))
+            if digest == self._meta_hashes[path]:
+                return
+            self._meta_hashes[path] = digest
+            if Path(path).name == STILLS_YAML:
+                self._stills_changed()
+                self.stills.refresh()
+            else:
+                self._reload_series_safely()
+            return
+        if path not in self._asking:
+            self.session.check_disk(path)
+
+    def _folder_changed_on_disk(self, folder: str) -> None:
+        """Episodes added or removed by another program (a git pull): re-read the list."""
+        if self.series is None or Path(folder) != self.series.episodes_dir:
+            return
+        known = {e.path.name for e in self.series.episodes}
+        try:
+            now = {p.name for p in Path(folder).glob("*.md")}
+        except OSError:
+            return
+        if now != known:
+            self._reload_series_safely()
+
+    def _reload_series_safely(self) -> None:
+        try:
+            self._reload_series()
+        except (ProjectError, OSError) as exc:
+            self.statusBar().showMessage(f"Could not re-read the project: {exc}", 10000)
+
+    def _reloaded(self, path: str) -> None:
+        """An unedited tab took the new text from disk (its cursor stays where it was)."""
+        tab = self.tab_for(Path(path))
+        buffer = self.session.buffer(path)
+        if tab is None or buffer is None:
+            return
+        tab.set_readonly(buffer.reason if buffer.readonly else "")
+        tab.replace_text(buffer.text)
+        tab.hide_notice()
+        self.statusBar().showMessage(f"{Path(path).name} was changed by another program; "
+                                     "the tab shows the new text", 6000)
+
+    def _deleted_on_disk(self, path: str) -> None:
+        tab = self.tab_for(Path(path))
+        if tab is not None:
+            tab.show_notice(f"{Path(path).name} was deleted by another program. Your text is "
+                            "kept here; it is not written back unless you save it "
+                            "(File ▸ Save).", "warning")
+        self._ask_deleted(path)
+
+    def _ask_deleted(self, path: str | Path) -> None:
+        path = str(path)
+        if path in self._asking or self.session.buffer(path) is None:
+            return
+        self._asking.add(path)
+        try:
+            choice = self.dialogs.deleted_on_disk(self, Path(path).name)
+        finally:
+            self._asking.discard(path)
+        if choice == "save_again":
+            if self.session.save(path, force=True):
+                self.watcher.add(path)
+                tab = self.tab_for(Path(path))
+                if tab is not None:
+                    tab.hide_notice()
+        elif choice == "close":
+            tab = self.tab_for(Path(path))
+            self.session.discard_episode(path)
+            self.watcher.remove(path)
+            if tab is not None:
+                self.tabs.removeTab(self.tabs.indexOf(tab))
+
+    def _lock_lost(self, owner: dict) -> None:
+        self.dialogs.warn(self, "Project opened elsewhere",
+                          f"This project was taken over by {storage.describe_owner(owner)}. "
+                          "Saves from both windows can overwrite each other; close one of them.")
+
+    # --- crash recovery ----------------------------------------------------------------
+
+    def _recover_journal(self) -> None:
+        """Put back the unsaved text a RecapDesk that did not close left in the journal.
+
+        When the file is as it was, the text is restored at once (Undo returns to the
+        file); when the file changed or was deleted since, the writer is asked.
+        """
+        restored: list[str] = []
+        for recovery in self.session.recoverable():
+            name = recovery.path.name
+            if recovery.state == "unchanged":
+                choice = "restore"
+            else:
+                choice = self._ask_recovery(recovery)
+            if choice == "restore" and self._restore(recovery):
+                restored.append(name)
+            elif choice == "discard":
+                self.session.discard_recovery(recovery)
+        if restored:
+            self.statusBar().showMessage(
+                f"Recovered unsaved changes in {', '.join(restored)} — RecapDesk did not "
+                "close properly last time.", 20000)
+
+    def _ask_recovery(self, recovery: Recovery) -> str:
+        name = recovery.path.name
+        disk = recovery.disk_text or ""
+        for _ in range(MAX_COMPARE_ROUNDS):
+            choice = self.dialogs.recover(self, name, recovery.text, disk)
+            if choice != "compare":
+                return choice
+            self.dialogs.show_diff(
+                self, f"Compare {name}", "Lines starting with - are in the file on disk; "
+                "lines starting with + are the unsaved text that was recovered.",
+                compare_texts(disk, recovery.text, f"{name} (on disk)",
+                              f"{name} (recovered)"))
+        return "later"  # undecided: the journal keeps it for next time
+
+    def _restore(self, recovery: Recovery) -> bool:
+        missing = recovery.state == "missing"
+        self.open_episode(recovery.path, focus=False, allow_missing=missing)
+        tab = self.tab_for(recovery.path)
+        buffer = self.session.buffer(recovery.path)
+        if tab is None or buffer is None or buffer.readonly:
+            return False
+        if missing:
+            buffer.bom = recovery.entry.bom
+        tab.replace_text(recovery.text)  # one undoable change: Undo returns to the file
+        if missing:
+            self.session.save(recovery.path, force=True)
+            self.watcher.add(recovery.path)
+        self.session.recovered(recovery)
+        when = _when(recovery.entry.time)
+        tab.show_notice(f"Recovered unsaved changes from {when}: RecapDesk did not close "
+                        "properly. Undo (Ctrl+Z) goes back to the saved file.", "info")
+        self.tabs.setCurrentWidget(tab)
+        return True
 
     # --- layout, focus mode, closing ---------------------------------------------------
 
@@ -974,12 +1256,15 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         if not self.session.flush() and not self.dialogs.confirm(
-                self, "Unsaved changes", "Some changes could not be saved. Quit anyway and "
-                "lose them?", ok="Quit Without Saving"):
+                self, "Unsaved changes", "Some changes could not be saved. They are kept "
+                "for recovery and offered again the next time this project is opened. Quit "
+                "anyway?", ok="Quit Without Saving"):
             event.ignore()
             return
         if self.restore_layout:
             self.save_layout()
+        self.session.close_project(save=False)
+        self.watcher.clear()
         self.stills.shutdown()
         event.accept()
 
@@ -994,3 +1279,13 @@ class MainWindow(QMainWindow):
                           f"<b>RecapDesk {__version__}</b><p>Write TV-episode recaps offline "
                           "and publish them as HTML.</p>")
 
+
+def _when(stamp: float) -> str:
+    import time
+
+    if not stamp:
+        return "the last session"
+    local = time.localtime(stamp)
+    if time.strftime("%Y-%m-%d", local) == time.strftime("%Y-%m-%d"):
+        return time.strftime("%H:%M", local)
+    return time.strftime("%Y-%m-%d %H:%M", local)
