@@ -22,7 +22,7 @@ from recapdesk.core import episode_ops, storage
 from recapdesk.core.checks import check, check_episode
 from recapdesk.core.export.preview import render_preview
 from recapdesk.core.journal import Recovery, compare_texts
-from recapdesk.core.model import Series
+from recapdesk.core.model import Problem, Series
 from recapdesk.core.outline import reading_minutes, renumber, word_count
 from recapdesk.core.project import (
     MANIFEST,
@@ -49,6 +49,9 @@ OUTLINE_DELAY_MS = 250
 CHECK_DELAY_MS = 700
 MAX_RECENT = 8
 MAX_COMPARE_ROUNDS = 10  # "Compare…" asked this often without a decision: decide later
+# A recap longer than this (a 1 MB text, ~170 000 words) is too long to parse on every
+# pause: live checks, the outline and exact word counts are paused for it while open.
+LARGE_TEXT = 1_000_000
 
 
 class MainWindow(QMainWindow):
@@ -321,10 +324,20 @@ class MainWindow(QMainWindow):
 
     def _watch_project(self, series: Series) -> None:
         meta = [series.root / MANIFEST, series.stills_dir / STILLS_YAML]
-        self._meta_hashes = {str(p): storage.file_hash(p) for p in meta}
+        self._meta_hashes = {str(p): self._meta_hash(p) for p in meta}
         for path in meta:
             self.watcher.add(path)
         self.watcher.add_folder(series.episodes_dir)
+
+    def _meta_hash(self, path: Path) -> str | None:
+        """The hash of a project file (None for a link out of the project: never read)."""
+        if self.series is None:
+            return None
+        try:
+            path.resolve().relative_to(self.series.root)
+        except (OSError, ValueError):
+            return None
+        return storage.file_hash(path)
 
     def _announce_access(self) -> None:
         s = self.session
@@ -562,7 +575,8 @@ class MainWindow(QMainWindow):
 
     def _update_outline(self) -> None:
         for path, buffer in self.session.buffers.items():
-            self.outline.update_episode_text(str(path), buffer.text)
+            if len(buffer.text) <= LARGE_TEXT:
+                self.outline.update_episode_text(str(path), buffer.text)
 
     def _cursor_moved(self, line: int) -> None:
         self.preview.scroll_to_line(line)
@@ -573,7 +587,10 @@ class MainWindow(QMainWindow):
         if buffer is None:
             return
         ep = buffer.episode()
-        words = word_count(buffer.text)
+        if len(buffer.text) > LARGE_TEXT:  # about right, and cheap enough for a keystroke
+            words = len(ep.body.split())
+        else:
+            words = word_count(buffer.text)
         self.status.set_counts(words, reading_minutes(words), ep.target_words)
 
     def _update_save_state(self) -> None:
@@ -586,15 +603,50 @@ class MainWindow(QMainWindow):
         self.status.save_state.setText(save_state_text(dirty, self.session.last_save_time,
                                                        self.session.last_save_auto))
 
+    def _project_problems(self) -> list:
+        """`check(series)` of the files as read: the same until the project is re-read
+        (or stills.yaml changes), so it is computed once, not at every pause."""
+        series = self.series
+        assert series is not None
+        key = (id(series), id(series.stills), id(series.stills_doc))
+        cached = getattr(self, "_checked", None)
+        if cached is None or cached[0] != key:
+            cached = (key, self._check_lightly(series))
+            self._checked = cached
+        return list(cached[1])
+
+    def _check_lightly(self, series: Series) -> list:
+        """check(series), with very large recaps only named (they stay findable by the
+        others' links: their front matter is kept, their text is left out)."""
+        import copy
+
+        large = {series.rel(e.path): e for e in series.episodes if len(e.body) > LARGE_TEXT}
+        if not large:
+            return check(series)
+        light = copy.copy(series)
+        light.episodes = []
+        for ep in series.episodes:
+            if series.rel(ep.path) in large:
+                ep = copy.copy(ep)
+                ep.body = ""
+            light.episodes.append(ep)
+        problems = [p for p in check(light) if p.path not in large]
+        problems += [Problem(rel, 1, "warning", _large_note(ep.body)) for rel, ep in large.items()]
+        return problems
+
     def run_checks(self) -> None:
         """Refresh the Problems panel from the project and the unsaved text."""
         if self.series is None:
             return
-        problems = check(self.series)
+        problems = self._project_problems()
         open_rel = {self.series.rel(p): p for p in self.session.buffers}
         problems = [p for p in problems if p.path not in open_rel]
         for buffer in self.session.buffers.values():
             if buffer.readonly:
+                continue
+            if len(buffer.text) > LARGE_TEXT:
+                problems.append(Problem(self.series.rel(buffer.path), 1, "warning",
+                                        _large_note(buffer.text)))
                 continue
             ep = buffer.episode()
             problems.extend(check_episode(self.series, ep))
@@ -727,8 +779,20 @@ class MainWindow(QMainWindow):
     def _update_usages(self) -> None:
         from recapdesk.core.stills import usages
 
-        if self.series is not None:
-            self.stills.set_usages(usages(self.series, self._buffer_texts()))
+        if self.series is None:
+            return
+        texts = self._buffer_texts()
+        series = self.series
+        large = {p for p, t in texts.items() if len(t) > LARGE_TEXT}
+        large |= {e.path for e in series.episodes
+                  if e.path not in texts and len(e.body) > LARGE_TEXT}
+        if large:  # too long to parse at every pause (their stills may show as unused)
+            import copy
+
+            series = copy.copy(series)
+            series.episodes = [e for e in series.episodes if e.path not in large]
+            texts = {p: t for p, t in texts.items() if p not in large}
+        self.stills.set_usages(usages(series, texts))
 
     def _rename_still(self, name: str) -> None:
         from recapdesk.core.stills import StillError, check_new_name, rename_still
@@ -1055,7 +1119,7 @@ class MainWindow(QMainWindow):
         if self.series is None:
             return
         if path in self._meta_hashes:
-            digest = storage.file_hash(Path(path))
+            digest = self._meta_hash(Path(path))
             if digest == self._meta_hashes[path]:
                 return
             self._meta_hashes[path] = digest
@@ -1180,7 +1244,13 @@ class MainWindow(QMainWindow):
             return False
         if missing:
             buffer.bom = recovery.entry.bom
+        before = tab.editor.document_text()
         tab.replace_text(recovery.text)  # one undoable change: Undo returns to the file
+        # show the writer where the recovered words are
+        import os
+
+        same = len(os.path.commonprefix([before, recovery.text]))
+        tab.editor.goto_line(recovery.text.count("\n", 0, same))
         if missing:
             self.session.save(recovery.path, force=True)
             self.watcher.add(recovery.path)
@@ -1289,3 +1359,8 @@ def _when(stamp: float) -> str:
     if time.strftime("%Y-%m-%d", local) == time.strftime("%Y-%m-%d"):
         return time.strftime("%H:%M", local)
     return time.strftime("%Y-%m-%d %H:%M", local)
+
+
+def _large_note(text: str) -> str:
+    return (f"a very large recap ({len(text) / 1_000_000:.1f} million characters): live "
+            "checks are paused for it in the window (`recapdesk check` checks it)")

@@ -248,8 +248,8 @@ class Session(QObject):
         if path in self.buffers:
             return self.buffers[path]
         readonly, reason, bom, missing = False, "", False, False
-        text = ""
-        if not self._inside(path):
+        text, outside = "", not self._inside(path)
+        if outside:
             readonly = True
             reason = ("This file links to a place outside the project. It is not read "
                       "and never written.")
@@ -267,8 +267,9 @@ class Session(QObject):
         if self.access == "read_only" and not readonly:
             readonly = True
             reason = self.read_only_reason()
-        buffer = Buffer(path, text, text, None if missing else storage.file_hash(path), bom=bom,
-                        readonly=readonly, reason=reason, missing=missing)
+        digest = None if missing or outside else storage.file_hash(path)
+        buffer = Buffer(path, text, text, digest, bom=bom, readonly=readonly, reason=reason,
+                        missing=missing)
         self.buffers[path] = buffer
         return buffer
 
@@ -472,8 +473,8 @@ class Session(QObject):
         cannot be decoded: the buffer keeps its text, read-only).
         """
         buffer = self.buffers.get(Path(path))
-        if buffer is None:
-            return "same"
+        if buffer is None or not self._inside(buffer.path):
+            return "same"  # (a link out of the project is never read)
         if not buffer.path.exists():
             if buffer.missing or buffer.disk_hash is None:
                 return "same"
