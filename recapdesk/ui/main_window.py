@@ -5,6 +5,8 @@ It owns no document logic: text lives in the Session, files are written by the c
 
 from __future__ import annotations
 
+import gc
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl, Signal
@@ -20,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from recapdesk.core import episode_ops, storage
 from recapdesk.core.checks import check, check_episode
-from recapdesk.core.export.preview import render_preview
+from recapdesk.core.export.preview import LivePreview
 from recapdesk.core.journal import Recovery, compare_texts
 from recapdesk.core.model import Problem, Series
 from recapdesk.core.outline import reading_minutes, renumber, word_count
@@ -37,7 +39,7 @@ from recapdesk.ui.actions import make_action
 from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor_tab import EditorTab
 from recapdesk.ui.outline_view import OutlineView
-from recapdesk.ui.preview import PreviewView
+from recapdesk.ui.preview import PreviewView, ScrollSync
 from recapdesk.ui.problems_view import ProblemsView
 from recapdesk.ui.session import Session
 from recapdesk.ui.status import StatusBar, save_state_text
@@ -202,6 +204,7 @@ class MainWindow(QMainWindow):
         for dock in (self.outline_dock, self.stills_dock, self.preview_dock, self.problems_dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
+        view.addAction(self._build_scroll_sync())
         view.addAction(self.act_focus)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.act_about)
@@ -546,27 +549,64 @@ class MainWindow(QMainWindow):
         self._sync_level_actions()
         self.check_timer.start()
 
+    _live: LivePreview | None = None  # the current episode's preview, kept up to date
+    _patch_cost_ms = 0.0  # what a render and patch cost lately (a moving average)
+
     def render_preview(self) -> None:
-        """Render the current episode: a full load when it changed, else a body patch."""
+        """Render the current episode: a new page when the episode changed, else a patch
+        of the blocks that changed (the page keeps its scroll position)."""
         tab = self.current_tab()
+        self.scroll_sync.attach(tab.editor if tab is not None else None)
         if tab is None or self.series is None:
             return
         buffer = self.session.buffer(tab.path)
         if buffer is None:
             return
-        page = render_preview(self.series, buffer.path, buffer.text)
-        if self._preview_path != buffer.path:
+        started = time.perf_counter()
+        if self._preview_path != buffer.path or self._live is None:
             self._preview_path = buffer.path
             self._preview_ready = False
-            self.preview.show_page(page.html, self.series.rel(buffer.path))
+            self._live = LivePreview(self.series, buffer.path)
+            update = self._live.update(buffer.text)
+            self.preview.load_page(update.shell, self.series.rel(buffer.path), update.body,
+                                   update.serial)
         else:
-            self.preview.patch(page.body_html, page.title)
-        self._sync_level_actions()
+            update = self._live.update(buffer.text, self.series)
+            self.preview.update_page(update.body, update.ops, update.shell, update.serial)
+        # Render at once while patches are cheap; coalesce keystrokes when they are not.
+        cost_ms = (time.perf_counter() - started) * 1000
+        self._patch_cost_ms = 0.0 if update.load else 0.7 * self._patch_cost_ms + 0.3 * cost_ms
+        self.render_timer.setInterval(0 if self._patch_cost_ms < 20 else
+                                      min(2 * RENDER_DELAY_MS, int(self._patch_cost_ms * 1.5)))
+        level = self.act_levels.get(self._live.episode.spoilers)
+        if level is None or not level.isChecked():
+            self._sync_level_actions()
+
+    def _build_scroll_sync(self):  # noqa: ANN202
+        """The preview follows the editor and the other way round; the View menu's
+        toggle for it (remembered)."""
+        self.scroll_sync = ScrollSync(self.preview, self)
+        on = self.settings.value("preview/sync", True, bool)
+        self.act_sync_scroll = make_action(self, "S&ync Scrolling", self._toggle_sync_scrolling,
+                                           checkable=True)
+        self.act_sync_scroll.setChecked(on)
+        self.scroll_sync.set_enabled(on)
+        return self.act_sync_scroll
+
+    def _toggle_sync_scrolling(self, on: bool) -> None:
+        self.scroll_sync.set_enabled(on)
+        self.settings.setValue("preview/sync", on)
 
     def _on_preview_ready(self) -> None:
+        if gc.get_freeze_count() == 0:
+            # The window is up: what exists now (modules, Qt's wrappers, the project) lives
+            # as long as the app. Leave it out of the cyclic GC's full passes, which take
+            # 50-150 ms with it (PySide's objects are slow to traverse), while typing.
+            gc.freeze()
         self._preview_ready = True
         tab = self.current_tab()
         if tab is not None:
+            self.scroll_sync.editor_scrolled()
             self.preview.scroll_to_line(tab.editor.textCursor().blockNumber())
         self.preview_ready.emit()
 
@@ -579,7 +619,8 @@ class MainWindow(QMainWindow):
                 self.outline.update_episode_text(str(path), buffer.text)
 
     def _cursor_moved(self, line: int) -> None:
-        self.preview.scroll_to_line(line)
+        if self.scroll_sync.enabled:  # the preview shows the part being edited
+            self.preview.scroll_to_line(line)
 
     def _update_counts(self) -> None:
         tab = self.current_tab()

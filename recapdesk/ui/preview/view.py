@@ -1,16 +1,33 @@
 """PreviewView: the episode page as export renders it, patched in place as the writer types.
 
 Page scripts are off, remote access is off, every request that is not for the project's
-own files (served through the `recap:` scheme) is refused by an interceptor.
+own files (served through the `recap:` scheme) is refused by an interceptor. Our own
+script (page_js) runs in Qt's ApplicationWorld only: it puts the body into the page piece
+by piece, patches the pieces that changed, keeps the view still while it does, maps
+source lines to page positions (scroll sync) and clicks back to source lines.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import mimetypes
+import time
+import weakref
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QUrl, Signal
+import shiboken6
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    QPointF,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtWebEngineCore import (
     QWebEnginePage,
     QWebEngineProfile,
@@ -23,6 +40,10 @@ from PySide6.QtWebEngineCore import (
     QWebEngineUrlSchemeHandler,
 )
 from PySide6.QtWebEngineWidgets import QWebEngineView
+from PySide6.QtWidgets import QWidget
+
+from recapdesk.core.incremental import Body
+from recapdesk.ui.preview import page_js
 
 SCHEME = b"recap"
 HOST = "project"
@@ -48,6 +69,7 @@ class ProjectFiles(QWebEngineUrlSchemeHandler):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.root: Path | None = None
+        self.refused: list[str] = []  # requests for files outside the project
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt)
         url = job.requestUrl()
@@ -57,9 +79,10 @@ class ProjectFiles(QWebEngineUrlSchemeHandler):
         rel = url.path().lstrip("/")
         root = self.root.resolve()
         try:
-            path = (root / rel).resolve()
+            path = (root / rel).resolve()  # follows symlinks: a link out is refused too
             path.relative_to(root)
         except (ValueError, OSError):
+            self.refused.append(url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
             return
         if not path.is_file() or path.stat().st_size > 64 * 1024 * 1024:
@@ -101,17 +124,6 @@ class PreviewPageObject(QWebEnginePage):
         pass
 
 
-_PATCH_JS = """
-(function(html, title) {
-  var body = document.querySelector('.recap-body');
-  if (!body) return false;
-  body.innerHTML = html;
-  var h1 = document.querySelector('h1');
-  if (h1 && title !== null) h1.textContent = title;
-  return true;
-})(%s, %s);
-"""
-
 _SPOILER_CSS_JS = """
 (function(on) {
   var el = document.getElementById('recapdesk-preview-style');
@@ -125,24 +137,44 @@ _SPOILER_CSS_JS = """
 """
 
 
+
+World = QWebEngineScript.ScriptWorldId.ApplicationWorld
+CLICK_SLOP = 4  # pixels a press may move and still count as a click
+USER_SCROLL_S = 0.6  # the page moving this long after the writer's input is their scroll
+USER_SCROLL_EVENTS = (QEvent.Type.Wheel, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
+                      QEvent.Type.TouchUpdate, QEvent.Type.NativeGesture)
+
+
 class PreviewView(QWebEngineView):
-    """The preview pane. `show_page()` loads a page once; `patch()` updates its body."""
+    """The preview pane.
+
+    `load()` shows a new page: its shell (the page with an empty article body), then the
+    body's pieces. `update()` replaces the shell around the body and patches the body.
+    """
 
     linkClicked = Signal(QUrl)
-    ready = Signal()
+    ready = Signal()  # a page was loaded and its body put in place
+    patched = Signal(int)  # the update with this serial is in the page
+    userScrolled = Signal(float)  # the writer scrolled the page: source line at its top
+    lineClicked = Signal(int)  # the writer clicked the page: the source line under it
 
     def __init__(self, parent=None) -> None:  # noqa: ANN001
         super().__init__(parent)
-        self.profile = QWebEngineProfile()  # off the record: nothing stored on disk
-        self.files = ProjectFiles(self.profile)
-        self.guard = NetworkGuard(self.profile)
+        self.profile = QWebEngineProfile(self)  # off the record: nothing stored on disk
+        self.files = ProjectFiles(self)
+        self.guard = NetworkGuard(self)
         self.profile.installUrlSchemeHandler(SCHEME, self.files)
         self.profile.setUrlRequestInterceptor(self.guard)
         page = PreviewPageObject(self.profile, self)
         page.linkClicked.connect(self.linkClicked)
         self.setPage(page)
-        # Qt deletes children in order: the page must go before its profile
+        # Children are deleted in the order they were added: the profile must outlive its
+        # page (else Qt warns "Release of profile requested but WebEnginePage still not
+        # deleted" and may crash). Adding it again puts it last. A view still there when
+        # Python exits goes first, while Qt is still whole.
+        self.profile.setParent(None)
         self.profile.setParent(self)
+        _LIVE_VIEWS.add(self)
         settings = page.settings()
         settings.setAttribute(QWebEngineSettings.WebAttribute.JavascriptEnabled, False)
         settings.setAttribute(QWebEngineSettings.WebAttribute.LocalContentCanAccessRemoteUrls,
@@ -153,10 +185,27 @@ class PreviewView(QWebEngineView):
         settings.setAttribute(QWebEngineSettings.WebAttribute.PluginsEnabled, False)
         settings.setAttribute(QWebEngineSettings.WebAttribute.NavigateOnDropEnabled, False)
         settings.setAttribute(QWebEngineSettings.WebAttribute.FocusOnNavigationEnabled, False)
-        self.loaded = False
+        settings.setAttribute(QWebEngineSettings.WebAttribute.ScrollAnimatorEnabled, False)
+        self.loaded = False  # the body is in the page: patches can go to it
         self.show_spoilers = False
-        self._pending: tuple[str, str | None] | None = None
+        self.follow_user_scroll = True  # report the writer's scrolling (userScrolled)
+        self._body: Body | None = None  # what the page should show once loaded
+        self._serial = 0
+        self._rel_path = ""
+        self._shell = ""
+        self._base_y: float | None = None  # scroll to restore after a reload
+        self._busy = 0  # our scripts that may move the page are running
+        self._program_y: float | None = None  # where our last scroll left the page
+        self._asking_line = False
+        self._ask_again = False
+        self._scroll_top: float | None = None
+        self._scroll_reveal: int | None = None
+        self._press: QPointF | None = None
+        self._user_input_at = -1e9
+        self._proxy: QWidget | None = None
+        self.loadStarted.connect(self._on_load_started)
         self.loadFinished.connect(self._on_loaded)
+        page.scrollPositionChanged.connect(self._on_scrolled)
         self.setContextMenuPolicy(self.contextMenuPolicy().NoContextMenu)
 
     # --- content ---------------------------------------------------------------------
@@ -164,46 +213,221 @@ class PreviewView(QWebEngineView):
     def set_project_root(self, root: Path) -> None:
         self.files.root = Path(root)
 
-    def show_page(self, html: str, rel_path: str) -> None:
-        """Load a whole page; relative image paths resolve against the episode's file."""
+    def load_page(self, shell: str, rel_path: str, body: Body, serial: int = 0, *,
+                  keep_scroll: float | None = None) -> None:
+        """Load a new page: `shell` (the page, article body empty), then `body` in it.
+        Relative image paths resolve against the episode's file `rel_path`."""
         self.loaded = False
-        self.setHtml(html, QUrl(f"recap://{HOST}/{rel_path}"))
+        self._body, self._serial, self._rel_path = body, serial, rel_path
+        self._shell = shell
+        self._base_y = keep_scroll
+        self.setHtml(shell, QUrl(f"recap://{HOST}/{rel_path}"))
 
-    def patch(self, body_html: str, title: str | None = None) -> None:
-        """Replace the article body in place (scroll position stays)."""
-        if not self.loaded:
-            self._pending = (body_html, title)
+    def update_page(self, body: Body, ops: list | None, shell: str | None = None,
+                    serial: int = 0) -> None:
+        """Bring the page to `body`: `ops` patch it from the previous body (see
+        core/incremental.diff); `shell` is the new page around it, if that changed."""
+        self._body, self._serial = body, serial
+        if not self.loaded:  # the body goes in whole once the page is there
+            if shell is not None:
+                self.load_page(shell, self._rel_path, body, serial)
             return
-        js = _PATCH_JS % (json.dumps(body_html), json.dumps(title))
-        self.page().runJavaScript(js, QWebEngineScript.ScriptWorldId.ApplicationWorld)
-        if self.show_spoilers:
-            self.set_show_spoilers(True)
+        if shell is not None:
+            self._shell = shell
+            self._run(page_js.call("shell", shell), self._shell_done, moves=True)
+        if ops:
+            self._run(page_js.call("patch", ops), lambda y, s=serial: self._patched(y, s),
+                      moves=True)
+            if self.show_spoilers:  # new spoiler blocks come in closed
+                self.set_show_spoilers(True)
+        else:
+            self.patched.emit(serial)
+
+    def body(self) -> Body | None:
+        """The body the page shows (or will show once loaded)."""
+        return self._body
 
     def set_show_spoilers(self, on: bool) -> None:
         self.show_spoilers = on
         if self.loaded:
-            self.page().runJavaScript(_SPOILER_CSS_JS % json.dumps(on),
-                                      QWebEngineScript.ScriptWorldId.ApplicationWorld)
+            self.page().runJavaScript(_SPOILER_CSS_JS % json.dumps(on), World)
+
+    # --- scrolling -----------------------------------------------------------------
 
     def scroll_to_line(self, line: int) -> None:
-        """Bring the block that holds file line `line` (0-based) into view."""
-        js = (
-            "(function(n){var best=null;document.querySelectorAll('[data-line]')"
-            ".forEach(function(e){var l=+e.getAttribute('data-line');"
-            "if(l<=n&&(!best||l>=+best.getAttribute('data-line')))best=e;});"
-            "if(!best)return;var r=best.getBoundingClientRect();"
-            "if(r.top<0||r.top>window.innerHeight*0.8)"
-            f"best.scrollIntoView({{block:'center'}});}})({int(line)});"
-        )
+        """Bring the block that holds file line `line` (0-based) into view (centred),
+        unless it is in view already."""
+        self._scroll_reveal = int(line)
+        self._flush_scroll()
+
+    def sync_to_line(self, line: float) -> None:
+        """Scroll so that file line `line` (fractional: a part of a block) is at the top."""
+        self._scroll_top = float(line)
+        self._flush_scroll()
+
+    def _flush_scroll(self) -> None:
+        """Send the scroll asked for; right away, so that it runs before any script sent
+        after the request (before the page is ready, it waits for the body)."""
+        if not self.loaded or (self._scroll_top is None and self._scroll_reveal is None):
+            return
+        top, reveal = self._scroll_top, self._scroll_reveal
+        self._scroll_top = self._scroll_reveal = None
+        self._run(page_js.call("scroll", top, reveal), self._scrolled_by_us, moves=True)
+
+    def top_line(self, callback) -> None:  # noqa: ANN001
+        """Ask the page for the source line at the top of the view (callback(float))."""
         if self.loaded:
-            self.page().runJavaScript(js, QWebEngineScript.ScriptWorldId.ApplicationWorld)
+            self._run(page_js.call("lineAt"), lambda v: callback(v) if _number(v) else None)
+
+    def _on_scrolled(self, pos: QPointF) -> None:
+        """The page moved. It is the writer's doing only right after their input (wheel,
+        keys, a drag of the scroll bar) on the page; our scripts move it too, and the
+        reports of those arrive whenever the page gets to them."""
+        if not self.loaded or self._busy or not self.follow_user_scroll:
+            return
+        if time.monotonic() - self._user_input_at > USER_SCROLL_S:
+            return
+        if self._program_y is not None and abs(pos.y() - self._program_y) < 1.5:
+            return
+        self._ask_top_line()
+
+    def _ask_top_line(self) -> None:
+        if self._asking_line:
+            self._ask_again = True
+            return
+        self._asking_line = True
+        self._run(page_js.call("lineAt"), self._got_top_line)
+
+    def _got_top_line(self, value) -> None:  # noqa: ANN001
+        self._asking_line = False
+        if self._ask_again:
+            self._ask_again = False
+            self._ask_top_line()
+            return
+        if _number(value) and self.follow_user_scroll:
+            self.userScrolled.emit(float(value))
+
+    def _scrolled_by_us(self, y) -> None:  # noqa: ANN001
+        self._busy = max(0, self._busy - 1)
+        if _number(y):
+            self._program_y = float(y)
+
+    # --- clicks --------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.ChildAdded, QEvent.Type.ChildPolished):
+            self._watch_proxy()
+        return super().event(event)
+
+    def _watch_proxy(self) -> None:
+        proxy = self.focusProxy()
+        if proxy is not None and proxy is not self._proxy:
+            proxy.installEventFilter(self)
+            self._proxy = proxy
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if watched is self._proxy:
+            kind = event.type()
+            if kind in USER_SCROLL_EVENTS or (kind == QEvent.Type.MouseMove
+                                              and event.buttons() != Qt.MouseButton.NoButton):
+                self._user_input_at = time.monotonic()
+            left = Qt.MouseButton.LeftButton
+            if (kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+                    and event.button() == left):
+                self._press = event.position()
+            elif (kind == QEvent.Type.MouseButtonRelease and event.button() == left
+                  and self._press is not None):
+                pos, press = event.position(), self._press
+                self._press = None
+                if (pos - press).manhattanLength() <= CLICK_SLOP:  # not a text selection
+                    self.hit_test(pos.x(), pos.y())
+        return super().eventFilter(watched, event)
+
+    def hit_test(self, x: float, y: float) -> None:
+        """A click at (x, y) in the view: emit lineClicked with the source line there."""
+        zoom = self.zoomFactor() or 1.0
+
+        def done(line) -> None:  # noqa: ANN001
+            if _number(line) and line >= 0:
+                self.lineClicked.emit(int(line))
+
+        if self.loaded:
+            self._run(page_js.call("hit", x / zoom, y / zoom), done)
+
+    # --- running our scripts ----------------------------------------------------------
+
+    def _run(self, script: str, callback=None, *, moves: bool = False) -> None:  # noqa: ANN001
+        """Run `script` in the ApplicationWorld; `moves`: it may scroll the page (so
+        scroll reports until it is done are ours, not the writer's)."""
+        if moves:
+            self._busy += 1
+
+        def done(value) -> None:  # noqa: ANN001
+            if value == page_js.NOT_READY and self._body is not None:
+                self._init_body()  # the page lost our library: put the body in again
+            if callback is not None:
+                callback(value)
+            elif moves:
+                self._busy = max(0, self._busy - 1)
+
+        self.page().runJavaScript(script, World, done)
+
+    def _patched(self, y, serial: int) -> None:  # noqa: ANN001
+        self._scrolled_by_us(y)
+        self.patched.emit(serial)
+
+    def _shell_done(self, ok) -> None:  # noqa: ANN001
+        self._scrolled_by_us(None)
+        if ok is False and self._body is not None:  # a different page structure: reload
+            self.page().runJavaScript("window.scrollY", World,
+                                      lambda y: self.load_page(self._shell, self._rel_path,
+                                                               self._body, self._serial,
+                                                               keep_scroll=y))
+
+    def _on_load_started(self) -> None:
+        self.loaded = False
+        self._busy = 0
+        self._program_y = None
 
     def _on_loaded(self, ok: bool) -> None:
-        self.loaded = True
-        if self.show_spoilers:
-            self.set_show_spoilers(True)
-        if self._pending is not None:
-            body, title = self._pending
-            self._pending = None
-            self.patch(body, title)
-        self.ready.emit()
+        self._watch_proxy()
+        if self._body is None:
+            self.loaded = True
+            self.ready.emit()
+            return
+        self._init_body()
+
+    def _init_body(self) -> None:
+        body, serial = self._body, self._serial
+        self.loaded = True  # patches sent from now on run after the body is in
+        pieces = [p.page_html for p in body.pieces]
+
+        def done(ok) -> None:  # noqa: ANN001
+            if self.show_spoilers:
+                self.set_show_spoilers(True)
+            if self._base_y is not None:
+                y, self._base_y = self._base_y, None
+                self._run(f"window.scrollTo(0, {float(y)}); window.scrollY",
+                          self._scrolled_by_us, moves=True)
+            self._busy = max(0, self._busy - 1)
+            self.ready.emit()
+            self.patched.emit(serial)
+            self._flush_scroll()
+
+        self._busy += 1
+        self.page().runJavaScript(page_js.call("init", pieces, body.tail, define=True), World,
+                                  done)
+
+
+_LIVE_VIEWS: weakref.WeakSet = weakref.WeakSet()
+
+
+@atexit.register
+def _delete_live_views() -> None:
+    for view in list(_LIVE_VIEWS):
+        if shiboken6.isValid(view):
+            shiboken6.delete(view)
+
+
+def _number(value) -> bool:  # noqa: ANN001
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
