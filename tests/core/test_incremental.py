@@ -244,3 +244,116 @@ def test_live_preview_front_matter_change_gives_a_new_shell(series) -> None:  # 
     assert update.ops and {op[0] for op in update.ops} == {"shift"}
     assert update.body.html == render_preview(series, ep.path, longer).body_html
 
+
+# --- incremental export -------------------------------------------------------------------
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def _cold_export(project: Path, out: Path, **options) -> dict[str, bytes]:  # noqa: ANN003
+    """What an export without any cache or earlier export writes."""
+    import shutil
+
+    from recapdesk.core.export import site
+
+    shutil.rmtree(project / ".recapdesk" / "cache", ignore_errors=True)
+    site._FACTS.clear()  # noqa: SLF001
+    site.export(open_project(project), site.ExportOptions(out=out, **options))
+    return _tree(out)
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:  # noqa: ANN001
+    """The episodes whose page bodies export renders (file names)."""
+    from recapdesk.core.export import site
+
+    names: list[str] = []
+    original = site.PageRenderer.body_html
+
+    def body_html(self, ep, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        names.append(ep.path.name)
+        return original(self, ep, **kwargs)
+
+    monkeypatch.setattr(site.PageRenderer, "body_html", body_html)
+    return names
+
+
+def test_export_again_rebuilds_only_the_changed_episode(sample_project: Path, tmp_path: Path,
+                                                         rendered: list[str]) -> None:
+    from recapdesk.core.export import site
+
+    out = tmp_path / "site"
+    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    assert sorted(rendered) == ["s01e01.md", "s01e02.md", "s01e03.md"]  # s01e04 is a draft
+    first = _inodes(out)
+    episode = sample_project / "episodes" / "s01e02.md"
+    episode.write_text(episode.read_text("utf-8").replace("\n## ", "\nA new line.\n\n## ", 1),
+                       "utf-8")
+    rendered.clear()
+    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    assert rendered == ["s01e02.md"]
+    second = _inodes(out)
+    # what did not change is the last export's file itself (a hard link), not a copy
+    same = {rel for rel in first if second.get(rel) == first[rel]}
+    assert {"s01e01.html", "s01e03.html"} <= same
+    assert all(rel in same for rel in first if rel.startswith("images/"))
+    assert "s01e02.html" not in same
+    assert "A new line." in (out / "s01e02.html").read_text("utf-8")
+    # and the whole is what a cold export of the same project writes
+    assert _tree(out) == _cold_export(sample_project, tmp_path / "cold")
+
+
+def test_a_new_title_rebuilds_every_page(sample_project: Path, tmp_path: Path,
+                                         rendered: list[str]) -> None:
+    from recapdesk.core.export import site
+
+    out = tmp_path / "site"
+    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    episode = sample_project / "episodes" / "s01e03.md"
+    episode.write_text(episode.read_text("utf-8").replace('title: "', 'title: "Renamed ', 1),
+                       "utf-8")
+    rendered.clear()
+    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    assert sorted(rendered) == ["s01e01.md", "s01e02.md", "s01e03.md"]
+    assert "Renamed" in (out / "s01e01.html").read_text("utf-8")  # the list of recaps
+    assert _tree(out) == _cold_export(sample_project, tmp_path / "cold")
+
+
+def test_files_changed_after_an_export_are_written_again(sample_project: Path,
+                                                         tmp_path: Path, make_image,  # noqa: ANN001
+                                                         rendered: list[str]) -> None:
+    from recapdesk.core.export import site
+
+    out = tmp_path / "site"
+    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    (out / "s01e01.html").write_text("tampered", "utf-8")  # someone edited the output
+    still = sample_project / "stills" / "s01e02-01.jpg"
+    make_image(still, size=(1920, 1080), color=(10, 200, 30))  # a new picture, same size
+    rendered.clear()
+    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    assert rendered == []  # the pages are remembered; only the files are put back
+    assert "tampered" not in (out / "s01e01.html").read_text("utf-8")
+    assert _tree(out) == _cold_export(sample_project, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("options", [{"single_file": True}, {"fragment": True},
+                                     {"spoiler_free": True}, {"episodes": ["s01e02"]}])
+def test_export_variants_again_equal_a_cold_export(sample_project: Path, tmp_path: Path,
+                                                   options: dict) -> None:
+    from recapdesk.core.export import site
+
+    out = tmp_path / "site"
+    site.export(open_project(sample_project), site.ExportOptions(out=out, **options))
+    episode = sample_project / "episodes" / "s01e02.md"
+    episode.write_text(episode.read_text("utf-8") + "\nOne more line.\n", "utf-8")
+    site.export(open_project(sample_project), site.ExportOptions(out=out, **options))
+    again = _tree(out)
+    assert "One more line." in again["s01e02.html"].decode("utf-8")
+    assert again == _cold_export(sample_project, tmp_path / "cold", **options)

@@ -3,11 +3,21 @@
 `plan()` reads and checks everything and decides every output file; `write()` is a
 generator that yields Progress while it builds the output in a folder beside the
 target and swaps it in only when complete (stop iterating to cancel: nothing changes).
+
+Exporting again after a change rebuilds only what changed: each page is remembered
+(in the project's `.recapdesk/cache/pages/`) under a key made of everything it is made
+from, images are remembered by content (`images.export_image`), and a file of the
+previous export that is still right is hard-linked into the new one rather than written
+and flushed to disk again (a record of what the last export to each folder holds is
+kept in `.recapdesk/cache/exports/`).
 """
 
 from __future__ import annotations
 
 import base64
+import functools
+import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -15,6 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recapdesk import __version__
 from recapdesk.core import storage
 from recapdesk.core.checks import check, walk
 from recapdesk.core.export import images as imgs
@@ -25,6 +36,7 @@ from recapdesk.core.paths import resolve_image
 from recapdesk.core.resources import resource_path, stylesheet, template_env
 
 MARKER = ".recapdesk-export"
+CACHE_VERSION = "1"  # of the export caches (pages, facts, records of earlier exports)
 STYLESHEET = "style.css"
 DEFAULT_CARD = "card.png"
 MIME = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif"}
@@ -119,14 +131,77 @@ def _check_out(series: Series, out: Path, merge: bool) -> None:
         raise ExportError(f"{out}: the folder is not writable")
 
 
+@dataclass(frozen=True)
+class BodyFacts:
+    """What export needs to know of a body before rendering it (one parse, remembered)."""
+
+    images: tuple[str, ...]  # image sources as written, in page order
+    has_h1: bool  # a level-1 heading: the page's headings move down one level
+
+
+_FACTS: dict[str, BodyFacts] = {}  # by body hash; loaded from the project's cache by plan()
+_FACTS_MAX = 4096
+
+
+def _body_key(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def body_facts(body: str) -> BodyFacts:
+    """The images and level-1 headings of a body, from one parse (remembered)."""
+    key = _body_key(body)
+    facts = _FACTS.get(key)
+    if facts is None:
+        tokens = build_markdown().parse(body)
+        images = tuple(str(loc.token.attrGet("src") or "") for loc in walk(tokens)
+                       if loc.token.type == "image")
+        facts = BodyFacts(images,
+                          any(t.type == "heading_open" and t.tag == "h1" for t in tokens))
+        if len(_FACTS) >= _FACTS_MAX:
+            _FACTS.clear()
+        _FACTS[key] = facts
+    return facts
+
+
+def _facts_file(series: Series) -> Path:
+    return series.state_dir / "cache" / "export" / "facts.json"
+
+
+def _load_facts(series: Series) -> None:
+    try:
+        data = json.loads(_facts_file(series).read_text("utf-8"))
+        for key, (images, has_h1) in data.get(CACHE_VERSION, {}).items():
+            _FACTS.setdefault(key, BodyFacts(tuple(map(str, images)), bool(has_h1)))
+    except (OSError, ValueError, TypeError, AttributeError):
+        pass  # no cache, or an unreadable one: everything is parsed
+
+
+def _save_facts(series: Series) -> None:
+    facts = {}
+    for ep in series.episodes:
+        found = _FACTS.get(_body_key(ep.body))
+        if found is not None:
+            facts[_body_key(ep.body)] = [list(found.images), found.has_h1]
+    _write_cache(_facts_file(series), json.dumps({CACHE_VERSION: facts}))
+
+
+def _write_cache(path: Path, text: str) -> None:
+    """Write a cache file (atomically; a cache that cannot be written only costs time)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(text, "utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def _episode_images(series: Series, ep: Episode) -> list[Path]:
     found: list[Path] = []
-    tokens = build_markdown().parse(ep.body)
-    for loc in walk(tokens):
-        if loc.token.type == "image":
-            resolved = resolve_image(series.root, ep.path, str(loc.token.attrGet("src") or ""))
-            if resolved.path is not None:
-                found.append(resolved.path)
+    for src in body_facts(ep.body).images:
+        resolved = resolve_image(series.root, ep.path, src)
+        if resolved.path is not None:
+            found.append(resolved.path)
     if ep.cover:
         resolved = resolve_image(series.root, ep.path, ep.cover)
         if resolved.path is not None:
@@ -136,6 +211,7 @@ def _episode_images(series: Series, ep: Episode) -> list[Path]:
 
 def plan(series: Series, options: ExportOptions) -> ExportPlan:
     """Decide what to write. Raises ExportError for bad options or output folders."""
+    _load_facts(series)
     out = Path(options.out).expanduser() if options.out else default_out(series)
     published = [e for e in series.episodes if e.usable and (options.drafts or not e.is_draft)]
     if options.episodes:
@@ -180,6 +256,7 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
         used_names.add(name)
         width, height = imgs.export_size(info)
         planned[source] = PlannedImage(source, name, width, height)
+    _save_facts(series)
     return ExportPlan(series, options, out, targets, published, planned, problems, write_index)
 
 
@@ -187,8 +264,7 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
 
 def heading_shift(body: str) -> int:
     """1 when the body uses level-1 headings (the page's title is its one <h1>), else 0."""
-    tokens = build_markdown().parse(body)
-    return int(any(t.type == "heading_open" and t.tag == "h1" for t in tokens))
+    return int(body_facts(body).has_h1)
 
 
 class PageRenderer:
@@ -219,12 +295,23 @@ class PageRenderer:
         return resolve
 
     def body_html(self, ep: Episode, *, source_lines: bool = False) -> str:
+        """The article HTML of an episode. Parsed once: whether its headings move down a
+        level (a level-1 heading in it) is known from plan(), or read off this parse."""
+        known = _FACTS.get(_body_key(ep.body))
+        if known is None and self.opts.spoiler_free:  # its parse drops spoilers: ask again
+            known = body_facts(ep.body)
         md = build_markdown(episodes=self.link_resolver, stills=self.series.stills,
                             images=None if source_lines else self.image_resolver(ep),
                             spoiler_free=self.opts.spoiler_free,
-                            heading_shift=heading_shift(ep.body), source_lines=source_lines,
-                            line_offset=ep.body_line - 1)
-        return md.render(ep.body)
+                            heading_shift=int(known.has_h1) if known else 0,
+                            source_lines=source_lines, line_offset=ep.body_line - 1)
+        env: dict = {}
+        tokens = md.parse(ep.body, env)
+        if known is None and any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+            for token in tokens:  # what heading_ids_plugin(shift=1) does
+                if token.type in ("heading_open", "heading_close"):
+                    token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+        return md.renderer.render(tokens, md.options, env)
 
     def cover(self, ep: Episode) -> PlannedImage | None:
         for source in _episode_images(self.series, ep)[::-1] if ep.cover else []:
@@ -375,6 +462,129 @@ def _inline_images(html: str, images_dir: Path, names: list[str]) -> str:
     return html
 
 
+@functools.cache
+def _resources_key() -> str:
+    """Changes with RecapDesk's version and with its templates and theme."""
+    digest = hashlib.sha256(__version__.encode())
+    for folder in ("templates", "theme"):
+        for path in sorted(resource_path(folder).rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _stat_key(path: Path) -> list[int]:
+    """A source file's version: any change to it changes this."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+def _file_id(path: Path) -> list[int]:
+    """An output file as written (kept by renames and links, changed by any write)."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+class _Reuse:
+    """What an earlier export made that is still right: pages remembered by a key of
+    everything they are made from, and files of the last export to the same folder
+    (hard-linked into the new one: no writing, no flushing to disk again)."""
+
+    def __init__(self, plan: ExportPlan) -> None:
+        self.plan = plan
+        self.series = plan.series
+        cache = self.series.state_dir / "cache"
+        self.pages_dir = cache / "pages"
+        self.records_dir = cache / "exports"
+        folder = os.path.normcase(os.path.abspath(plan.out)).encode("utf-8", "surrogatepass")
+        self.record_file = self.records_dir / f"{hashlib.sha256(folder).hexdigest()[:32]}.json"
+        self.previous = self._load(self.record_file)
+        self.current: dict[str, dict] = {}
+        self.linked: set[str] = set()
+        self.site = self._site_key()
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, dict]:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            return data["files"] if data.get("version") == CACHE_VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
+    def _site_key(self) -> str:
+        """Everything a page is made of besides its own episode."""
+        plan, series = self.plan, self.series
+        opts = plan.options
+        parts: list = [CACHE_VERSION, _resources_key(), series.root.name, repr(series.manifest),
+                       repr(sorted(series.stills.items())),
+                       [opts.fragment, opts.single_file, opts.spoiler_free, opts.drafts],
+                       [(series.rel(e.path), e.title, e.code, e.usable, e.is_draft,
+                         pg.page_name(e)) for e in series.episodes],
+                       [series.rel(e.path) for e in plan.published],
+                       sorted((series.rel(src), i.name, i.width, i.height)
+                              for src, i in plan.images.items())]
+        if opts.single_file:  # the images' bytes are in the pages
+            parts.append(sorted((i.name, _stat_key(src)[:3]) for src, i in plan.images.items()
+                                if src.exists()))
+        return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def page_key(self, ep: Episode) -> str:
+        digest = hashlib.sha256(self.site.encode())
+        for part in (self.series.rel(ep.path), ep.front_text, ep.body):
+            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
+
+    def image_key(self, image: PlannedImage) -> str:
+        try:
+            stat = _stat_key(image.source)
+        except OSError:
+            stat = []
+        return repr([CACHE_VERSION, imgs.CACHE_VERSION, imgs.MAX_WIDTH, image.name, stat])
+
+    def link_previous(self, rel: str, key: str, dest: Path) -> bool:
+        """Hard-link the last export's `rel` to `dest` if it was made from `key` and has
+        not been touched since."""
+        entry = self.previous.get(rel)
+        if not entry or entry.get("key") != key:
+            return False
+        old = self.plan.out / rel
+        try:
+            if old.is_symlink() or _file_id(old) != entry.get("file"):
+                return False
+            os.link(old, dest)
+        except OSError:
+            return False
+        self.current[rel] = entry
+        self.linked.add(rel)
+        return True
+
+    def wrote(self, rel: str, key: str, path: Path) -> None:
+        self.current[rel] = {"key": key, "file": _file_id(path)}
+
+    def cached_page(self, key: str) -> str | None:
+        try:
+            return (self.pages_dir / f"{key}.html").read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def store_page(self, key: str, html: str) -> None:
+        _write_cache(self.pages_dir / f"{key}.html", html)
+
+    def save(self, merged: bool) -> None:
+        """The export is in place: remember what it holds; forget pages no export holds."""
+        files = {**self.previous, **self.current} if merged else self.current
+        _write_cache(self.record_file, json.dumps({"version": CACHE_VERSION, "files": files}))
+        keep = set()
+        for record in self.records_dir.glob("*.json"):
+            keep |= {entry.get("key") for entry in self._load(record).values()}
+        try:
+            for page in self.pages_dir.glob("*.html"):
+                if page.stem not in keep:
+                    page.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
 def write(plan: ExportPlan) -> Iterator[Progress]:
     """Build the export beside its target and swap it in; yields Progress steps.
 
@@ -396,13 +606,17 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         images_dir = stage / "images"
         images_dir.mkdir()
         cache = series.state_dir / "cache" / "images"
+        reuse = _Reuse(plan)
         for image in plan.images.values():
             yield Progress(done, total, f"Image {image.name}")
-            try:
-                imgs.export_image(image.source, images_dir / image.name, cache)
-            except (imgs.ImageError, OSError) as exc:
-                if not opts.force:
-                    raise ExportError(f"{series.rel(image.source)}: {exc}") from None
+            rel, key = f"images/{image.name}", reuse.image_key(image)
+            if opts.single_file or not reuse.link_previous(rel, key, images_dir / image.name):
+                try:
+                    imgs.export_image(image.source, images_dir / image.name, cache)
+                    reuse.wrote(rel, key, images_dir / image.name)
+                except (imgs.ImageError, OSError) as exc:
+                    if not opts.force:
+                        raise ExportError(f"{series.rel(image.source)}: {exc}") from None
             done += 1
         renderer = PageRenderer(plan)
         needs_card = False
@@ -411,17 +625,25 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         if opts.single_file:
             shutil.copyfile(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
         for ep in plan.targets:
-            yield Progress(done, total, f"Page {pg.page_name(ep)}")
-            body = renderer.body_html(ep)
-            if opts.fragment:
-                html = renderer.fragment(ep, body)
-            else:
-                html = renderer.episode_page(ep, body)
+            name = pg.page_name(ep)
+            yield Progress(done, total, f"Page {name}")
+            key = reuse.page_key(ep)
+            if not reuse.link_previous(name, key, stage / name):
+                html = reuse.cached_page(key)
+                if html is None:
+                    body = renderer.body_html(ep)
+                    if opts.fragment:
+                        html = renderer.fragment(ep, body)
+                    else:
+                        html = renderer.episode_page(ep, body)
+                    if opts.single_file:
+                        html = _inline_images(html, images_dir, inline_names)
+                    reuse.store_page(key, html)
+                (stage / name).write_text(html, "utf-8")
+                reuse.wrote(name, key, stage / name)
+            if not opts.fragment:
                 needs_card = needs_card or renderer.cover(ep) is None
-            if opts.single_file:
-                html = _inline_images(html, images_dir, inline_names)
-            (stage / pg.page_name(ep)).write_text(html, "utf-8")
-            written.append(pg.page_name(ep))
+            written.append(name)
             done += 1
         if plan.write_index:
             yield Progress(done, total, "Series page index.html")
@@ -445,14 +667,19 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         (stage / MARKER).write_text("This folder was written by RecapDesk export.\n", "utf-8")
         done += 1
         yield Progress(done, total, "Putting the export in place")
-        for path in stage.rglob("*"):
-            if path.is_file():
+        for path in stage.rglob("*"):  # linked files are the last export's, on disk already
+            if path.is_file() and path.relative_to(stage).as_posix() not in reuse.linked:
                 with open(path, "rb") as fh:
                     os.fsync(fh.fileno())
-        if opts.episodes and out.exists():
+        for folder in (images_dir, stage):
+            if folder.is_dir():
+                storage.fsync_dir(folder)
+        merged = bool(opts.episodes and out.exists())
+        if merged:
             _merge(stage, out)
         else:
             storage.swap_in_folder(stage, out)
+        reuse.save(merged)
         done += 1
         yield Progress(done, total, f"Exported {len(written)} page(s) to {out}")
     except OSError as exc:
