@@ -283,17 +283,19 @@ class MainWindow(QMainWindow):
 
     # --- project -----------------------------------------------------------------------
 
-    def open_project(self, path: Path, *, episode: str | None = None) -> bool:
+    def open_project(self, path: Path, *, episode: str | None = None,
+                     access: str | None = None) -> bool:
         """Open a project folder (raises ProjectError) and its episodes as remembered.
 
         Asks first when another RecapDesk has the project open (open anyway, read-only
-        or cancel) and when the current project has text that could not be saved.
-        Unsaved text a crashed RecapDesk left in the journal is recovered. Returns
-        False when the writer cancelled.
+        or cancel) — unless `access` ("write", "shared", "read_only") is given — and
+        when the current project has text that could not be saved. Unsaved text a
+        crashed RecapDesk left in the journal is recovered. Returns False when the
+        writer cancelled.
         """
         root = Session.project_root(Path(path))
-        access = "write"
-        owner = self.session.other_owner(root) if is_project(root) else None
+        owner = self.session.other_owner(root) if is_project(root) and not access else None
+        access = access or "write"
         if owner is not None:
             choice = self.dialogs.project_locked(self, storage.describe_owner(owner))
             if choice not in ("open_anyway", "read_only"):

@@ -154,10 +154,8 @@ class Session(QObject):
         self._journal_error = ""
         if access == "write":
             self._take_lock(series)
-        elif access != "read_only":
+        else:
             self.lock_owner = self.other_owner(series.root)
-        if self.access == "read_only":
-            self.lock_owner = self.lock_owner or self.other_owner(series.root)
         self.journal = None if self.access == "read_only" else Journal(series.root)
         self.projectOpened.emit(series)
         return series
@@ -248,13 +246,16 @@ class Session(QObject):
         if path in self.buffers:
             return self.buffers[path]
         readonly, reason, bom, missing = False, "", False, False
-        text, outside = "", not self._inside(path)
-        if outside:
+        text, unread = "", not self._inside(path)
+        if unread:
             readonly = True
             reason = ("This file links to a place outside the project. It is not read "
                       "and never written.")
         elif allow_missing and not path.exists():
             missing = True
+        elif path.exists() and not path.is_file():  # a folder, a pipe, a device: never read
+            readonly, unread = True, True
+            reason = "This is not a regular file. It is not read and never written."
         else:
             try:
                 text, bom = read_text(path)
@@ -267,7 +268,7 @@ class Session(QObject):
         if self.access == "read_only" and not readonly:
             readonly = True
             reason = self.read_only_reason()
-        digest = None if missing or outside else storage.file_hash(path)
+        digest = None if missing or unread else storage.file_hash(path)
         buffer = Buffer(path, text, text, digest, bom=bom, readonly=readonly, reason=reason,
                         missing=missing)
         self.buffers[path] = buffer
@@ -480,6 +481,8 @@ class Session(QObject):
                 return "same"
             self._mark_missing(buffer)
             return "deleted"
+        if not buffer.path.is_file():
+            return "same"  # replaced by a folder or a pipe: never read; saves will fail
         try:
             raw = buffer.path.read_bytes()
         except OSError:

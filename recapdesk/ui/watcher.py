@@ -12,7 +12,6 @@ so the events caused by our own saves are ignored there.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
@@ -41,9 +40,6 @@ class FileWatcher(QObject):
         self._timer.timeout.connect(self._emit)
 
     # --- what is watched ---------------------------------------------------------------
-
-    def files(self) -> set[str]:
-        return set(self._files)
 
     def clear(self) -> None:
         paths = self._watcher.files() + self._watcher.directories()
@@ -117,11 +113,3 @@ class FileWatcher(QObject):
         if self._timer.isActive():
             self._timer.stop()
             self._emit()
-
-    def watch_only(self, paths: Iterable[Path | str]) -> None:
-        """Watch exactly these files (and nothing else besides the folders asked for)."""
-        wanted = {str(Path(p)) for p in paths}
-        for key in self._files - wanted:
-            self.remove(key)
-        for key in wanted - self._files:
-            self.add(key)

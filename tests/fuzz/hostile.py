@@ -171,6 +171,7 @@ def hostile_project(base: Path) -> tuple[Path, Path]:
     (episodes / "dangling.md").symlink_to(base / "nowhere.md")
     (episodes / "folder.md").mkdir()
     _fifo(episodes / "fifo.md")
+    (episodes / "pipe.md").symlink_to(episodes / "fifo.md")  # inside, but never readable
 
     (stills / "stills.yaml").write_text(
         'zero.jpg: {alt: "zero bytes"}\ntruncated.jpg: {alt: "half a file"}\n'

@@ -353,3 +353,15 @@ def test_lock_is_refreshed_and_a_takeover_is_reported(qtbot, window: MainWindow,
     assert storage.read_lock(state)["pid"] == os.getppid()
     window.close()
     assert storage.read_lock(state)["pid"] == os.getppid()  # not ours to release
+
+
+def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,  # noqa: ANN001
+                                                  sample_project: Path) -> None:
+    """`recapdesk shot` and scripts open a project that may be open elsewhere without
+    a modal question (which would block them): read-only."""
+    plant_lock(sample_project, live_other())
+    win = safety_window(qtbot, settings_file)
+    assert win.open_project(sample_project, episode="s01e01", access="read_only")
+    assert win.dialogs.calls == []
+    assert win.session.access == "read_only" and win.current_tab().editor.isReadOnly()
+    assert storage.read_lock(sample_project / ".recapdesk")["pid"] == os.getppid()

@@ -397,3 +397,60 @@ def test_failed_save_tells_the_writer_and_keeps_the_text(
     assert not tab.notice.isVisible()
     assert not session.buffer(path).dirty
     qtbot.waitUntil(lambda: not Journal(sample_project).entries(), timeout=3000)
+
+
+# --- the real dialogs ------------------------------------------------------------------
+
+def _answer_modal(qtbot, label: str) -> None:  # noqa: ANN001
+    """When the next modal box is up, click its button called `label`."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, click)
+            return
+        for button in box.buttons():
+            if button.text().replace("&", "") == label:
+                button.click()
+                return
+        raise AssertionError([b.text() for b in box.buttons()])
+
+    QTimer.singleShot(0, click)
+
+
+@pytest.mark.parametrize(("method", "args", "label", "expected"), [
+    ("recover", ("s01e01.md", "mine", "theirs"), "Restore", "restore"),
+    ("recover", ("s01e01.md", "mine", ""), "Discard", "discard"),
+    ("recover", ("s01e01.md", "mine", "theirs"), "Compare…", "compare"),
+    ("resolve_conflict", ("s01e01.md",), "Keep Mine", "mine"),
+    ("resolve_conflict", ("s01e01.md",), "Take Theirs", "theirs"),
+    ("resolve_conflict", ("s01e01.md",), "Compare…", "compare"),
+    ("project_locked", ("RecapDesk (process 7) on laptop",), "Open Read-Only", "read_only"),
+    ("project_locked", ("RecapDesk (process 7) on laptop",), "Open Anyway", "open_anyway"),
+    ("project_locked", ("RecapDesk (process 7) on laptop",), "Cancel", "cancel"),
+    ("deleted_on_disk", ("s01e01.md",), "Save Again", "save_again"),
+    ("deleted_on_disk", ("s01e01.md",), "Close Tab", "close"),
+])
+def test_real_dialogs_answer_what_their_buttons_say(qtbot, method: str, args: tuple,  # noqa: ANN001
+                                                    label: str, expected: str) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from recapdesk.ui.dialogs import Dialogs
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    _answer_modal(qtbot, label)
+    assert getattr(Dialogs(), method)(parent, *args) == expected
+
+
+def test_diff_dialog_is_read_only(qtbot) -> None:  # noqa: ANN001
+    from recapdesk.core.journal import compare_texts
+    from recapdesk.ui.dialogs import DiffDialog
+
+    diff = compare_texts("a\nb\n", "a\nc\n", "disk", "yours")
+    dialog = DiffDialog(None, "Compare e.md", "intro", diff)
+    qtbot.addWidget(dialog)
+    assert dialog.view.isReadOnly() and dialog.view.toPlainText() == diff
+    assert "-b" in diff and "+c" in diff
