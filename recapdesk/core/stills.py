@@ -731,5 +731,7 @@ def listed_names(series: Series) -> list[str]:
     except OSError:
         names = []
     seen = set(names)
-    names += [n for n in series.stills if n not in seen]
+    # a name in stills.yaml is a file name in stills/, never a path out of it
+    names += [n for n in series.stills if n not in seen and "/" not in n and "\\" not in n
+              and n not in (".", "..")]
     return names

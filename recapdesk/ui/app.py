@@ -98,7 +98,7 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
     temp_settings = QSettings(str(Path(out).with_suffix(".ini.tmp")), QSettings.Format.IniFormat)
     window = MainWindow(temp_settings, restore=False)
     try:
-        window.open_project(Path(root), episode=episode)
+        window.open_project(Path(root), episode=episode, access="read_only")
     except ProjectError as exc:
         print(f"recapdesk shot: {exc}", file=sys.stderr)
         return 2

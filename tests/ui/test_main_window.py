@@ -223,8 +223,10 @@ def heading_texts(window: MainWindow, path: Path) -> list[str]:
 
 
 def snapshot(project: Path) -> dict[str, bytes]:
+    """The writer's files (not app state such as thumbnails being written under .recapdesk)."""
     return {p.relative_to(project).as_posix(): p.read_bytes()
-            for p in sorted(project.rglob("*")) if p.is_file()}
+            for p in sorted(project.rglob("*"))
+            if p.is_file() and p.relative_to(project).parts[0] != ".recapdesk"}
 
 
 # --- 1. the window, its docks and the remembered layout ---------------------------------
