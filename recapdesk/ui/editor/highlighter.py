@@ -48,6 +48,8 @@ REGION_FRONT = 3  # returned by region_of() for front matter lines
 PROSE_KEYS = {"title", "excerpt", "description", "summary", "caption", "alt", "subtitle"}
 
 
+LONG_LINE = 20_000  # characters; longer lines are shown unstyled (a 2 MB line stays fast)
+
 def region_of(state: int) -> int:
     """Which tint a block with this user state gets (REGION_* constant)."""
     if state < 0:
@@ -255,6 +257,9 @@ class MarkdownHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
         prev = self.previousBlockState()
         prev = 0 if prev < 0 else prev
+        if len(text) > LONG_LINE:  # a pasted blob, not prose: keep the state, skip styling
+            self.setCurrentBlockState(prev & ~FRONT_LINE)
+            return
         number = self.currentBlock().blockNumber()
         self._cuts = [0, len(text)]
         self._u16 = _u16_mapper(text)
