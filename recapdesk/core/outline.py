@@ -162,6 +162,48 @@ def analyze(text: str) -> Analysis:
                     tuple(limits), offset)
 
 
+LARGE_TEXT = 1_000_000  # characters: above this, analyze_fast() scans lines instead
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def analyze_fast(text: str) -> Analysis:
+    """A cheap line scan for very large texts: ATX headings outside fences, words by
+    whitespace. No Markdown parse, so a 5 MB recap opens at once (sections inside
+    blocks are not told apart: every heading counts as top level)."""
+    from recapdesk.core.markdown.headings import RESERVED_IDS, slugify, unique_slug
+
+    body, offset = _body(text)
+    lines = body.split("\n")
+    headings: list[Heading] = []
+    taken = set(RESERVED_IDS)
+    fence = ""
+    for number, line in enumerate(lines):
+        m = _FENCE_LINE.match(line)
+        if m:
+            marker = m.group(1)
+            if not fence:
+                fence = marker
+            elif marker[0] == fence[0] and len(marker) >= len(fence):
+                fence = ""
+            continue
+        if fence or len(line) > 300:
+            continue
+        h = _ATX.match(line)
+        if h:
+            title = h.group(2).strip()
+            headings.append(Heading(len(h.group(1)), title, number + offset,
+                                    unique_slug(slugify(title), taken)))
+    line_count = offset + len(lines)
+    return Analysis(tuple(headings), len(body.split()), line_count, (0,) * len(headings),
+                    (line_count,) * len(headings), offset)
+
+
+def analyze_any(text: str) -> Analysis:
+    """analyze() for normal recaps, analyze_fast() for very large ones."""
+    return analyze(text) if len(text) <= LARGE_TEXT else analyze_fast(text)
+
+
 def outline(text: str) -> list[Heading]:
     """The headings of a full episode file text (front matter + body), in order."""
     return list(analyze(text).headings)

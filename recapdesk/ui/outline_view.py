@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 
 from recapdesk.core import frontmatter
 from recapdesk.core.model import Episode, Series
-from recapdesk.core.outline import Analysis, analyze, reading_minutes
+from recapdesk.core.outline import Analysis, analyze_any, reading_minutes
 
 MIME_TYPE = "application/x-recapdesk-outline-item"
 
@@ -693,7 +693,7 @@ class OutlineView(QWidget):
             front_text = frontmatter.split(text).front_text
         except frontmatter.FrontMatterError:
             front_text = ""
-        self.model.states[path] = _EpisodeState(path, text, front_text, analyze(text))
+        self.model.states[path] = _EpisodeState(path, text, front_text, analyze_any(text))
         item = QStandardItem()
         item.setData(EPISODE, KIND_ROLE)
         item.setData(path, PATH_ROLE)
@@ -813,7 +813,7 @@ class OutlineView(QWidget):
             return
         old_headings = state.analysis.headings
         state.text = text
-        state.analysis = analyze(text)
+        state.analysis = analyze_any(text)
         count = self.model.series_item.child(item.row(), 1)
         try:
             front_text = frontmatter.split(text).front_text
