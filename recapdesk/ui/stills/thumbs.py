@@ -56,6 +56,11 @@ class _Task(QRunnable):
         try:
             if self.hook is not None:
                 self.hook(self.name)
+            try:  # a still is a file in stills/; a link out of it is never read
+                self.path.resolve().relative_to(self.path.parent.resolve())
+            except (ValueError, OSError):
+                raise ImageError("links to a file outside the stills folder; not read") \
+                    from None
             thumb = thumbnail(self.path, self.cache_dir, THUMB_SIZE)
             meta = probe(self.path)
             size_kb = max(1, round(self.path.stat().st_size / 1024))
