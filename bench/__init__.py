@@ -1,0 +1,1 @@
+"""RecapDesk benchmark harness: `python -m bench` (see bench/__main__.py)."""
