@@ -135,7 +135,7 @@ def render_vs_floor(work: Path, rounds: int) -> dict:
     body = ep.body
 
     def dialect() -> None:
-        site._FACTS.clear()  # noqa: SLF001 - a cold render: nothing known about the body
+        site.forget_facts()  # a cold render: nothing known about the body
         renderer.body_html(ep)
 
     def bare() -> None:

@@ -264,7 +264,7 @@ def _cold_export(project: Path, out: Path, **options) -> dict[str, bytes]:  # no
     from recapdesk.core.export import site
 
     shutil.rmtree(project / ".recapdesk" / "cache", ignore_errors=True)
-    site._FACTS.clear()  # noqa: SLF001
+    site.forget_facts()
     site.export(open_project(project), site.ExportOptions(out=out, **options))
     return _tree(out)
 
@@ -357,3 +357,35 @@ def test_export_variants_again_equal_a_cold_export(sample_project: Path, tmp_pat
     again = _tree(out)
     assert "One more line." in again["s01e02.html"].decode("utf-8")
     assert again == _cold_export(sample_project, tmp_path / "cold", **options)
+
+
+def test_remembered_checks_are_the_checks(sample_project: Path) -> None:
+    """Export remembers each episode's problems and each still's decode; what it lists
+    is always what checks.check() finds now."""
+    from recapdesk.core.checks import check
+    from recapdesk.core.export import site
+
+    def same() -> list:
+        series = open_project(sample_project)
+        found = site._check(series)  # noqa: SLF001
+        assert found == check(series)
+        return found
+
+    clean = same()
+    assert same() == clean  # remembered
+    episodes = sample_project / "episodes"
+    one = episodes / "s01e01.md"
+    one.write_text(one.read_text("utf-8") + "\n![a still](../stills/missing.jpg)\n", "utf-8")
+    assert any("missing" in p.message for p in same())
+    still = sample_project / "stills" / "s01e02-01.jpg"
+    still.write_bytes(still.read_bytes()[: still.stat().st_size // 2])  # truncated
+    assert any("s01e02-01.jpg" in p.message for p in same())
+    two = episodes / "s01e02.md"  # s01e01 links to it: a link to a draft is a warning
+    two.write_text(two.read_text("utf-8").replace("status: final", "status: draft", 1), "utf-8")
+    assert any("links to a draft" in p.message for p in same())
+    stills_yaml = sample_project / "stills" / "stills.yaml"  # s01e01-03 has no alt of its own
+    text = stills_yaml.read_text("utf-8")
+    start = text.index("s01e01-03.jpg:")
+    alt_line = text.index("  alt:", start)
+    stills_yaml.write_text(text[:alt_line] + text[text.index("\n", alt_line) + 1:], "utf-8")
+    assert any("s01e01-03.jpg has no alt text" in p.message for p in same())

@@ -15,6 +15,7 @@ kept in `.recapdesk/cache/exports/`).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 import hashlib
 import json
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from recapdesk import __version__
 from recapdesk.core import storage
-from recapdesk.core.checks import check, walk
+from recapdesk.core.checks import check, check_episode, walk
 from recapdesk.core.export import images as imgs
 from recapdesk.core.export import page as pg
 from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown
@@ -84,6 +85,8 @@ class ExportPlan:
     images: dict[Path, PlannedImage]
     problems: list[Problem]
     write_index: bool
+    # image sources as written, per episode, to the files they resolved to when planned
+    resolved: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
 
     @property
     def blocked(self) -> bool:
@@ -140,15 +143,26 @@ class BodyFacts:
 
 
 _FACTS: dict[str, BodyFacts] = {}  # by body hash; loaded from the project's cache by plan()
+_FACTS_BY_BODY: dict[str, BodyFacts] = {}  # the same by body text (no hashing of the text)
 _FACTS_MAX = 4096
+_FACTS_BY_BODY_MAX = 256
 
 
 def _body_key(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def forget_facts() -> None:
+    """Forget what was learnt of bodies in this process (the benchmark's cold renders)."""
+    _FACTS.clear()
+    _FACTS_BY_BODY.clear()
+
+
 def body_facts(body: str) -> BodyFacts:
     """The images and level-1 headings of a body, from one parse (remembered)."""
+    facts = _FACTS_BY_BODY.get(body)
+    if facts is not None:
+        return facts
     key = _body_key(body)
     facts = _FACTS.get(key)
     if facts is None:
@@ -160,6 +174,9 @@ def body_facts(body: str) -> BodyFacts:
         if len(_FACTS) >= _FACTS_MAX:
             _FACTS.clear()
         _FACTS[key] = facts
+    if len(_FACTS_BY_BODY) >= _FACTS_BY_BODY_MAX:
+        _FACTS_BY_BODY.clear()
+    _FACTS_BY_BODY[body] = facts
     return facts
 
 
@@ -196,10 +213,16 @@ def _write_cache(path: Path, text: str) -> None:
         pass
 
 
-def _episode_images(series: Series, ep: Episode) -> list[Path]:
+_UNKNOWN = object()
+
+
+def _episode_images(series: Series, ep: Episode,
+                    memo: dict[tuple[Path, str], Path | None] | None = None) -> list[Path]:
     found: list[Path] = []
     for src in body_facts(ep.body).images:
         resolved = resolve_image(series.root, ep.path, src)
+        if memo is not None:
+            memo[(ep.path, src)] = resolved.path
         if resolved.path is not None:
             found.append(resolved.path)
     if ep.cover:
@@ -207,6 +230,110 @@ def _episode_images(series: Series, ep: Episode) -> list[Path]:
         if resolved.path is not None:
             found.append(resolved.path)
     return found
+
+
+class _RememberedChecks:
+    """`check(series)` as export needs it, without doing again what did not change: an
+    episode's problems are remembered under a key of everything they come from (its
+    text, every episode's front matter, the stills metadata, and the version of each
+    image it shows), and a still's full decode under its file's version. A re-export
+    otherwise parses every recap and decodes every still again."""
+
+    def __init__(self, series: Series) -> None:
+        self.series = series
+        self.file = series.state_dir / "cache" / "export" / "checks.json"
+        data: dict = {}
+        try:
+            loaded = json.loads(self.file.read_text("utf-8"))
+            if isinstance(loaded, dict) and loaded.get("version") == _checks_version():
+                data = loaded
+        except (OSError, ValueError):
+            pass
+        self.episodes: dict[str, list] = data.get("episodes", {})
+        self.decodes: dict[str, str] = data.get("decodes", {})
+        self.used_episodes: dict[str, list] = {}
+        self.used_decodes: dict[str, str] = {}
+        self.project = hashlib.sha256(repr([
+            str(series.root), repr(sorted(series.stills.items())),
+            [(series.rel(e.path), e.readable, e.front_text) for e in series.episodes],
+        ]).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def error_for(self, path: Path) -> str:
+        """The full decode of an image (what checks.py's image check does), once per
+        file version."""
+        try:
+            key = repr([str(path), _stat_key(path)])
+        except OSError:
+            key = None
+        if key is not None and key in self.decodes:
+            self.used_decodes[key] = self.decodes[key]
+            return self.decodes[key]
+        try:
+            imgs.probe(path, full=True)
+            error = ""
+        except imgs.ImageError as exc:
+            error = str(exc)
+        if key is not None:
+            self.used_decodes[key] = error
+        return error
+
+    def _episode_key(self, ep: Episode) -> str:
+        parts: list = [self.project, self.series.rel(ep.path), ep.readable, ep.front_ok,
+                       ep.front_text, ep.body, ep.body_line]
+        sources = list(body_facts(ep.body).images) if ep.readable else []
+        if ep.cover:
+            sources.append(ep.cover)
+        for src in sources:
+            resolved = resolve_image(self.series.root, ep.path, src)
+            version = None
+            if resolved.path is not None:
+                try:
+                    version = _stat_key(resolved.path)
+                except OSError:
+                    version = "missing"
+            parts.append([src, str(resolved.path), resolved.remote, resolved.error, version])
+        return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def episode(self, ep: Episode) -> list[Problem]:
+        key = self._episode_key(ep)
+        found = self.episodes.get(key)
+        if found is not None:
+            problems = [Problem(*p) for p in found]
+        else:
+            problems = check_episode(self.series, ep, self)  # type: ignore[arg-type]
+        self.used_episodes[key] = [[p.path, p.line, p.level, p.message] for p in problems]
+        return problems
+
+    def save(self) -> None:
+        _write_cache(self.file, json.dumps({"version": _checks_version(),
+                                            "episodes": self.used_episodes,
+                                            "decodes": self.used_decodes}))
+
+
+@functools.cache
+def _checks_version() -> str:
+    """Changes with RecapDesk and with the checks' code (remembered problems are the
+    checks' answers)."""
+    import recapdesk.core.checks as checks_module
+
+    digest = hashlib.sha256(f"{CACHE_VERSION} {__version__}".encode())
+    for module in (checks_module, imgs):
+        try:
+            digest.update(Path(module.__file__).read_bytes())
+        except (OSError, TypeError):
+            digest.update(b"?")
+    return digest.hexdigest()
+
+
+def _check(series: Series) -> list[Problem]:
+    """Every problem of the project, exactly as `checks.check(series)` lists them."""
+    remembered = _RememberedChecks(series)
+    problems = check(dataclasses.replace(series, episodes=[]))  # reading, stills metadata
+    for ep in series.episodes:
+        problems.extend(remembered.episode(ep))
+    problems.sort(key=lambda p: (p.path, p.line, p.level != "error"))
+    remembered.save()
+    return problems
 
 
 def plan(series: Series, options: ExportOptions) -> ExportPlan:
@@ -234,12 +361,13 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
     files = {series.rel(e.path) for e in targets}
     if not options.episodes:  # a recap that cannot be read would silently go missing
         files |= {series.rel(e.path) for e in series.episodes if not e.usable}
-    problems = [p for p in check(series)
+    problems = [p for p in _check(series)
                 if p.path in files or not p.path.startswith("episodes/")]
     planned: dict[Path, PlannedImage] = {}
     used_names: set[str] = {DEFAULT_CARD}
+    resolved: dict[tuple[Path, str], Path | None] = {}
     wanted = [img for ep in (published if write_index else targets)
-              for img in _episode_images(series, ep)]
+              for img in _episode_images(series, ep, resolved)]
     for source in wanted:
         if source in planned:
             continue
@@ -257,7 +385,8 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
         width, height = imgs.export_size(info)
         planned[source] = PlannedImage(source, name, width, height)
     _save_facts(series)
-    return ExportPlan(series, options, out, targets, published, planned, problems, write_index)
+    return ExportPlan(series, options, out, targets, published, planned, problems, write_index,
+                      resolved)
 
 
 # --- rendering --------------------------------------------------------------------
@@ -287,8 +416,10 @@ class PageRenderer:
 
     def image_resolver(self, ep: Episode):  # noqa: ANN201
         def resolve(src: str) -> ImageRef | None:
-            resolved = resolve_image(self.series.root, ep.path, src)
-            planned = self.plan.images.get(resolved.path) if resolved.path else None
+            path = self.plan.resolved.get((ep.path, src), _UNKNOWN)
+            if path is _UNKNOWN:
+                path = resolve_image(self.series.root, ep.path, src).path
+            planned = self.plan.images.get(path) if path else None
             if planned is None:
                 return None
             return ImageRef(f"images/{planned.name}", planned.width, planned.height)
@@ -297,7 +428,7 @@ class PageRenderer:
     def body_html(self, ep: Episode, *, source_lines: bool = False) -> str:
         """The article HTML of an episode. Parsed once: whether its headings move down a
         level (a level-1 heading in it) is known from plan(), or read off this parse."""
-        known = _FACTS.get(_body_key(ep.body))
+        known = _FACTS_BY_BODY.get(ep.body)
         if known is None and self.opts.spoiler_free:  # its parse drops spoilers: ask again
             known = body_facts(ep.body)
         md = build_markdown(episodes=self.link_resolver, stills=self.series.stills,
