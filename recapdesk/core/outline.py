@@ -30,9 +30,11 @@ __all__ = [
     "Heading",
     "WORDS_PER_MINUTE",
     "analyze",
+    "analyze_tokens",
     "count_words",
     "move_section",
     "outline",
+    "parse_body",
     "reading_minutes",
     "renumber",
     "section_range",
@@ -135,11 +137,22 @@ def _body(text: str) -> tuple[str, int]:
     return body, _line_breaks(text[: len(text) - len(body)])
 
 
+def parse_body(text: str) -> tuple[list[Token], str, int]:
+    """The tokens of a full episode text's body (the shared parser), the body, and the
+    file line it starts on: what `analyze_tokens` needs, and what the checks can reuse."""
+    body, offset = _body(text)
+    return _parser().parse(body), body, offset
+
+
 @functools.lru_cache(maxsize=16)
 def analyze(text: str) -> Analysis:
     """Headings and word count of a full episode file text, from one parse (cached)."""
-    body, offset = _body(text)
-    tokens = _parser().parse(body)
+    tokens, _, offset = parse_body(text)
+    return analyze_tokens(text, tokens, offset)
+
+
+def analyze_tokens(text: str, tokens: list[Token], offset: int) -> Analysis:
+    """analyze() of `text` from its body's tokens (`parse_body(text)`)."""
     line_count = len(_split_lines(text))
     headings: list[Heading] = []
     depths: list[int] = []

@@ -8,6 +8,7 @@ writes them (the window through its session, scripts through `storage.atomic_wri
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import posixpath
 import re
@@ -297,6 +298,7 @@ def _image_with_source(state: StateInline, silent: bool) -> bool:
     return ok
 
 
+@functools.lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
     md = build_markdown()
     md.inline.ruler.at("image", _image_with_source)
@@ -355,12 +357,8 @@ def _episode_texts(series: Series, texts: Mapping[Path, str] | None,
         else:
             parsed, _ = episode_from_text(ep.path, text)
             head = text[: len(text) - len(parsed.body)]
-        cover_line = None
-        if parsed.front_ok and parsed.cover:
-            with contextlib.suppress(AttributeError, KeyError, TypeError):
-                cover_line = parsed.front.lc.key("cover")[0] + 2
         yield parsed, _Text(ep.path, text or "", head, parsed.body, parsed.body_line,
-                            cover_line)
+                            cover_key_line(parsed))
 
 
 def usages(series: Series, texts: Mapping[Path, str] | None = None
@@ -371,21 +369,45 @@ def usages(series: Series, texts: Mapping[Path, str] | None = None
     `texts` holds unsaved editor texts by episode path; other episodes are read as
     they were loaded into `series`.
     """
-    md = _parser()
     found: dict[str, list[Usage]] = {}
     for ep, t in _episode_texts(series, texts, from_disk=False):
-        if ep.cover and t.cover_line is not None:
-            name = referenced_still(series, ep.path, ep.cover)
-            if name:
-                found.setdefault(name, []).append((ep.path, t.cover_line))
-        for loc in walk(md.parse(ep.body)):
-            if loc.token.type != "image":
-                continue
-            name = referenced_still(series, ep.path, str(loc.token.attrGet("src") or ""))
-            if name:
-                found.setdefault(name, []).append((ep.path, ep.body_line + loc.line))
+        for name, usage in episode_usages(series, ep, cover_line=t.cover_line):
+            found.setdefault(name, []).append(usage)
+    return sort_usages(found)
+
+
+def sort_usages(found: dict[str, list[Usage]]) -> dict[str, list[Usage]]:
+    """Each still's usages in file and line order (in place; returned)."""
     for refs in found.values():
         refs.sort(key=lambda r: (str(r[0]), r[1]))
+    return found
+
+
+def cover_key_line(ep: Episode) -> int | None:
+    """The 1-based file line of the episode's `cover:` key (None without one)."""
+    if ep.front_ok and ep.cover:
+        with contextlib.suppress(AttributeError, KeyError, TypeError):
+            return ep.front.lc.key("cover")[0] + 2
+    return None
+
+
+def episode_usages(series: Series, ep: Episode, *, cover_line: int | None,
+                   tokens: list | None = None) -> list[tuple[str, Usage]]:
+    """(still name, usage) for each still one episode uses: its cover, then its images.
+
+    `tokens` may hold `build_markdown().parse(ep.body)` when the caller has it already.
+    """
+    found: list[tuple[str, Usage]] = []
+    if ep.cover and cover_line is not None:
+        name = referenced_still(series, ep.path, ep.cover)
+        if name:
+            found.append((name, (ep.path, cover_line)))
+    for loc in walk(tokens if tokens is not None else _parser().parse(ep.body)):
+        if loc.token.type != "image":
+            continue
+        name = referenced_still(series, ep.path, str(loc.token.attrGet("src") or ""))
+        if name:
+            found.append((name, (ep.path, ep.body_line + loc.line)))
     return found
 
 

@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from recapdesk.core import episode_ops, storage
-from recapdesk.core.checks import check, check_episode
 from recapdesk.core.export.preview import LivePreview
 from recapdesk.core.journal import Recovery, compare_texts
-from recapdesk.core.model import Problem, Series
-from recapdesk.core.outline import reading_minutes, renumber, word_count
+from recapdesk.core.model import Series
+from recapdesk.core.outline import reading_minutes, renumber
 from recapdesk.core.project import (
     MANIFEST,
     STILLS_YAML,
@@ -41,19 +40,16 @@ from recapdesk.ui.editor_tab import EditorTab
 from recapdesk.ui.outline_view import OutlineView
 from recapdesk.ui.preview import PreviewView, ScrollSync
 from recapdesk.ui.problems_view import ProblemsView
+from recapdesk.ui.review_service import ReviewService, Snapshot
 from recapdesk.ui.session import Session
 from recapdesk.ui.status import StatusBar, save_state_text
 from recapdesk.ui.stills import StillsPanel
 from recapdesk.ui.watcher import FileWatcher
 
 RENDER_DELAY_MS = 120
-OUTLINE_DELAY_MS = 250
-CHECK_DELAY_MS = 700
+CHECK_DELAY_MS = 700  # a pause this long refreshes the Problems panel
 MAX_RECENT = 8
 MAX_COMPARE_ROUNDS = 10  # "Compare…" asked this often without a decision: decide later
-# A recap longer than this (a 1 MB text, ~170 000 words) is too long to parse on every
-# pause: live checks, the outline and exact word counts are paused for it while open.
-LARGE_TEXT = 1_000_000
 
 
 class MainWindow(QMainWindow):
@@ -69,6 +65,9 @@ class MainWindow(QMainWindow):
         self.session = Session(self)
         self.watcher = FileWatcher(self)
         self.dialogs = Dialogs()
+        # word counts, headings, problems and still usages: worked out off the UI thread
+        self.review = ReviewService(self._review_snapshot, self)
+        self._reviews: dict[Path, object] = {}  # path -> its latest TextReview
         self._asking: set[str] = set()  # paths with a question open (no second one)
         self._save_warned: set[str] = set()  # paths whose failed save was reported
         self._meta_hashes: dict[str, str | None] = {}  # recapdesk.yaml, stills.yaml
@@ -236,7 +235,6 @@ class MainWindow(QMainWindow):
             return timer
 
         self.render_timer = single(RENDER_DELAY_MS, self.render_preview)
-        self.outline_timer = single(OUTLINE_DELAY_MS, self._update_outline)
         self.check_timer = single(CHECK_DELAY_MS, self.run_checks)
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
@@ -245,6 +243,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         s = self.session
+        self.review.reviewed.connect(self._reviewed)
         s.bufferChanged.connect(self._buffer_changed)
         s.dirtyChanged.connect(self._dirty_changed)
         s.saved.connect(lambda *_: self._update_save_state())
@@ -529,8 +528,7 @@ class MainWindow(QMainWindow):
         if tab is not None and str(tab.path) == path:
             self.render_timer.start()
             self.check_timer.start()
-        self.outline_timer.start()
-        self._update_counts()
+        self.review.request()  # word counts and headings, soon
 
     def _dirty_changed(self, path: str, dirty: bool) -> None:
         tab = self.tab_for(Path(path))
@@ -616,25 +614,24 @@ class MainWindow(QMainWindow):
         return self._preview_ready
 
     def _update_outline(self) -> None:
-        for path, buffer in self.session.buffers.items():
-            if len(buffer.text) <= LARGE_TEXT:
-                self.outline.update_episode_text(str(path), buffer.text)
+        """Headings and word counts of the open texts: asked of the review."""
+        self.review.request()
 
     def _cursor_moved(self, line: int) -> None:
         if self.scroll_sync.enabled:  # the preview shows the part being edited
             self.preview.scroll_to_line(line)
 
     def _update_counts(self) -> None:
+        """The current episode's words, reading time and goal, as last reviewed."""
         tab = self.current_tab()
-        buffer = self.session.buffer(tab.path) if tab else None
-        if buffer is None:
+        if tab is None:
             return
-        ep = buffer.episode()
-        if len(buffer.text) > LARGE_TEXT:  # about right, and cheap enough for a keystroke
-            words = len(ep.body.split())
-        else:
-            words = word_count(buffer.text)
-        self.status.set_counts(words, reading_minutes(words), ep.target_words)
+        review = self._reviews.get(tab.path)
+        if review is None:
+            self.review.request()
+            return
+        words = review.analysis.words
+        self.status.set_counts(words, reading_minutes(words), review.target_words)
 
     def _update_save_state(self) -> None:
         tab = self.current_tab()
@@ -646,57 +643,36 @@ class MainWindow(QMainWindow):
         self.status.save_state.setText(save_state_text(dirty, self.session.last_save_time,
                                                        self.session.last_save_auto))
 
-    def _project_problems(self) -> list:
-        """`check(series)` of the files as read: the same until the project is re-read
-        (or stills.yaml changes), so it is computed once, not at every pause."""
-        series = self.series
-        assert series is not None
-        key = (id(series), id(series.stills), id(series.stills_doc))
-        cached = getattr(self, "_checked", None)
-        if cached is None or cached[0] != key:
-            cached = (key, self._check_lightly(series))
-            self._checked = cached
-        return list(cached[1])
-
-    def _check_lightly(self, series: Series) -> list:
-        """check(series), with very large recaps only named (they stay findable by the
-        others' links: their front matter is kept, their text is left out)."""
-        import copy
-
-        large = {series.rel(e.path): e for e in series.episodes if len(e.body) > LARGE_TEXT}
-        if not large:
-            return check(series)
-        light = copy.copy(series)
-        light.episodes = []
-        for ep in series.episodes:
-            if series.rel(ep.path) in large:
-                ep = copy.copy(ep)
-                ep.body = ""
-            light.episodes.append(ep)
-        problems = [p for p in check(light) if p.path not in large]
-        problems += [Problem(rel, 1, "warning", _large_note(ep.body)) for rel, ep in large.items()]
-        return problems
-
     def run_checks(self) -> None:
-        """Refresh the Problems panel from the project and the unsaved text."""
+        """Refresh the Problems panel (and counts, outline, still usages) from the project
+        and the unsaved text: soon, off the UI thread."""
+        if self.series is not None:
+            self.review.request(checks=True)
+
+    def _review_snapshot(self) -> Snapshot | None:
+        if self.series is None:
+            return None
+        buffers = self.session.buffers
+        return Snapshot(self.series, {path: b.text for path, b in buffers.items()},
+                        frozenset(path for path, b in buffers.items() if b.readonly))
+
+    def _reviewed(self, job, result) -> None:  # noqa: ANN001
+        """A review came back: counts, outline, and after a pause, problems and usages."""
         if self.series is None:
             return
-        problems = self._project_problems()
-        open_rel = {self.series.rel(p): p for p in self.session.buffers}
-        problems = [p for p in problems if p.path not in open_rel]
-        for buffer in self.session.buffers.values():
-            if buffer.readonly:
+        open_paths = set(self.session.buffers)
+        for path, review in result.texts.items():
+            if path not in open_paths:
                 continue
-            if len(buffer.text) > LARGE_TEXT:
-                problems.append(Problem(self.series.rel(buffer.path), 1, "warning",
-                                        _large_note(buffer.text)))
-                continue
-            ep = buffer.episode()
-            problems.extend(check_episode(self.series, ep))
-        problems.sort(key=lambda p: (p.path, p.line))
-        self.problems.set_problems(problems)
-        self.status.set_problems(*self.problems.counts())
-        self._update_usages()
+            self._reviews[path] = review
+            self.outline.update_episode_text(str(path), job.texts[path], review.analysis)
+        for path in set(self._reviews) - open_paths:
+            del self._reviews[path]
+        self._update_counts()
+        if result.problems is not None:
+            self.problems.set_problems(result.problems)
+            self.status.set_problems(*self.problems.counts())
+            self.stills.set_usages(result.usages or {})
 
     # --- editor commands ---------------------------------------------------------------
 
@@ -818,24 +794,6 @@ class MainWindow(QMainWindow):
 
     def _buffer_texts(self) -> dict[Path, str]:
         return {path: buffer.text for path, buffer in self.session.buffers.items()}
-
-    def _update_usages(self) -> None:
-        from recapdesk.core.stills import usages
-
-        if self.series is None:
-            return
-        texts = self._buffer_texts()
-        series = self.series
-        large = {p for p, t in texts.items() if len(t) > LARGE_TEXT}
-        large |= {e.path for e in series.episodes
-                  if e.path not in texts and len(e.body) > LARGE_TEXT}
-        if large:  # too long to parse at every pause (their stills may show as unused)
-            import copy
-
-            series = copy.copy(series)
-            series.episodes = [e for e in series.episodes if e.path not in large]
-            texts = {p: t for p, t in texts.items() if p not in large}
-        self.stills.set_usages(usages(series, texts))
 
     def _rename_still(self, name: str) -> None:
         from recapdesk.core.stills import StillError, check_new_name, rename_still
@@ -1402,8 +1360,3 @@ def _when(stamp: float) -> str:
     if time.strftime("%Y-%m-%d", local) == time.strftime("%Y-%m-%d"):
         return time.strftime("%H:%M", local)
     return time.strftime("%Y-%m-%d %H:%M", local)
-
-
-def _large_note(text: str) -> str:
-    return (f"a very large recap ({len(text) / 1_000_000:.1f} million characters): live "
-            "checks are paused for it in the window (`recapdesk check` checks it)")

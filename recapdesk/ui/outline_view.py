@@ -804,8 +804,10 @@ class OutlineView(QWidget):
 
     # --- live updates ------------------------------------------------------------------
 
-    def update_episode_text(self, path: str, text: str) -> None:
-        """Refresh one episode's headings, word count and facts from its current text."""
+    def update_episode_text(self, path: str, text: str,
+                            analysis: Analysis | None = None) -> None:
+        """Refresh one episode's headings, word count and facts from its current text
+        (`analysis`: `analyze_any(text)`, when the caller has it)."""
         key = _key(path)
         state = self.model.states.get(key)
         item = self.model.episode_item(key)
@@ -813,7 +815,7 @@ class OutlineView(QWidget):
             return
         old_headings = state.analysis.headings
         state.text = text
-        state.analysis = analyze_any(text)
+        state.analysis = analysis if analysis is not None else analyze_any(text)
         count = self.model.series_item.child(item.row(), 1)
         try:
             front_text = frontmatter.split(text).front_text

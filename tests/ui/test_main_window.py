@@ -107,9 +107,18 @@ def open_window(qtbot, settings_file: Path, sample_project: Path) -> Callable[..
     def factory(episode: str | None = "s01e01", project: Path | None = None) -> MainWindow:
         window = new_window(qtbot, settings_file)
         window.open_project(project or sample_project, episode=episode)
-        return show(qtbot, window)
+        show(qtbot, window)
+        reviewed(qtbot, window)
+        return window
 
     return factory
+
+
+def reviewed(qtbot, window: MainWindow) -> None:
+    """Wait for the window's review (counts, outline, problems) of its texts as they are."""
+    qtbot.waitUntil(lambda: not window.check_timer.isActive() and not window.review.busy
+                    and window.review.last is not None
+                    and window.review.last.problems is not None, timeout=20000)
 
 
 def episode_path(project: Path, code: str) -> Path:
@@ -1098,14 +1107,15 @@ def test_status_bar_counts_and_target(qtbot, open_window, make_project,
     item = window.outline.episode_item(str(episode_path(sample_project, "s01e01")))
     assert item.index().siblingAtColumn(1).data(TARGET_ROLE) == 800
     type_paragraph(qtbot, editor, "one two three four five")
-    assert window.status.words.text() == f"{words + 5:,} words"
+    # counted off the UI thread: the count follows the typing a moment later
+    qtbot.waitUntil(lambda: window.status.words.text() == f"{words + 5:,} words")
     assert target.format() == f"{words + 5:,} / 800 words"
     assert window.status.problems.text()  # the problems count is shown
 
     plain = make_project({"episodes/s01e01.md": "---\ntitle: Pilot\nseason: 1\nepisode: 1\n"
                                                 "---\n\nJust a few words here.\n"})
     window.open_project(plain)
-    assert window.status.words.text() == "5 words"
+    qtbot.waitUntil(lambda: window.status.words.text() == "5 words")
     assert window.status.reading.text().endswith("min read")
     assert not window.status.target.isVisible()
 

@@ -1,0 +1,215 @@
+"""The live review of a project's open texts: word counts and headings, problems, and
+where stills are used, from one parse per text (Qt-free).
+
+The window asks for a review after edits; `Reviewer.review` answers a `ReviewJob` with a
+`ReviewResult`. It runs in a worker process (`recapdesk.core.review_process`) so that a
+long recap never holds up the keyboard, or in-process when that process is unavailable;
+the answer is the same either way. A reviewer keeps what it computed: an unchanged text,
+and the project as read from disk, are not parsed again.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recapdesk.core.checks import check, check_episode
+from recapdesk.core.model import Problem, Series
+from recapdesk.core.outline import (
+    LARGE_TEXT,
+    Analysis,
+    analyze_fast,
+    analyze_tokens,
+    parse_body,
+)
+from recapdesk.core.project import episode_from_text
+from recapdesk.core.stills import Usage, cover_key_line, episode_usages, sort_usages
+
+__all__ = ["ReviewJob", "ReviewResult", "Reviewer", "TextReview", "large_note"]
+
+KEEP_SERIES = 4  # projects a reviewer remembers (one per open window, usually)
+KEEP_TEXTS = 16  # texts a reviewer remembers
+
+
+def large_note(text: str) -> str:
+    """The warning shown instead of live checks for a very large recap."""
+    return (f"a very large recap ({len(text) / 1_000_000:.1f} million characters): live "
+            "checks are paused for it in the window (`recapdesk check` checks it)")
+
+
+@dataclass(frozen=True)
+class TextReview:
+    """One open text: its analysis (words, headings), target, and when checked, its
+    problems and the stills it uses."""
+
+    path: Path
+    analysis: Analysis
+    target_words: int | None
+    problems: tuple[Problem, ...] | None = None
+    usages: tuple[tuple[str, Usage], ...] | None = None
+
+
+@dataclass
+class ReviewJob:
+    """What to review: the open texts of one project.
+
+    `token` names the project as read (`series` may be left out when the reviewer was
+    given it before under that token). With `checks`, the answer holds the project's
+    problems and still usages too; else only each text's review. Read-only texts are
+    analysed but not checked (their file's problems are not listed; their stills count
+    as read from disk).
+    """
+
+    serial: int
+    token: int
+    series: Series | None
+    texts: dict[Path, str]
+    readonly: frozenset[Path] = frozenset()
+    checks: bool = False
+
+
+@dataclass
+class ReviewResult:
+    """The answer to job `serial`. `problems` and `usages` are the whole project's (None
+    when checks were not asked). `unknown_series`: the job left out a project the
+    reviewer does not have; send it again with the series."""
+
+    serial: int
+    texts: dict[Path, TextReview] = field(default_factory=dict)
+    problems: list[Problem] | None = None
+    usages: dict[str, list[Usage]] | None = None
+    unknown_series: bool = False
+
+
+@dataclass
+class _Project:
+    series: Series
+    problems: list[Problem] | None = None  # check(series), very large recaps only named
+    usages: dict[Path, list[tuple[str, Usage]]] | None = None  # per episode, as read
+    large: set[Path] = field(default_factory=set)
+
+
+class Reviewer:
+    """Answers review jobs; remembers projects by token and texts by content."""
+
+    def __init__(self) -> None:
+        self._projects: OrderedDict[int, _Project] = OrderedDict()
+        self._texts: OrderedDict[tuple[Path, str], tuple[int, TextReview]] = OrderedDict()
+
+    def review(self, job: ReviewJob) -> ReviewResult:
+        project = self._project(job)
+        if project is None:
+            return ReviewResult(job.serial, unknown_series=True)
+        result = ReviewResult(job.serial)
+        for path, text in job.texts.items():
+            checked = path not in job.readonly
+            result.texts[path] = self._text(job.token, project.series, path, text, checked)
+        if job.checks:
+            result.problems = self._problems(project, job, result.texts)
+            result.usages = self._usages(project, result.texts)
+        return result
+
+    # projects -------------------------------------------------------------------------
+
+    def _project(self, job: ReviewJob) -> _Project | None:
+        if job.series is not None:
+            self._projects[job.token] = _Project(job.series)
+            self._projects.move_to_end(job.token)
+            while len(self._projects) > KEEP_SERIES:
+                self._projects.popitem(last=False)
+        project = self._projects.get(job.token)
+        if project is not None:
+            self._projects.move_to_end(job.token)
+        return project
+
+    def _problems(self, project: _Project, job: ReviewJob,
+                  texts: dict[Path, TextReview]) -> list[Problem]:
+        series = project.series
+        if project.problems is None:
+            project.problems = _check_lightly(series)
+        open_rel = {series.rel(path) for path in job.texts}
+        problems = [p for p in project.problems if p.path not in open_rel]
+        for review in texts.values():
+            if review.problems is not None:
+                problems.extend(review.problems)
+        problems.sort(key=lambda p: (p.path, p.line))
+        return problems
+
+    def _usages(self, project: _Project, texts: dict[Path, TextReview]
+                ) -> dict[str, list[Usage]]:
+        series = project.series
+        if project.usages is None:
+            project.usages = {}
+            for ep in series.episodes:
+                if not ep.readable or len(ep.body) > LARGE_TEXT:
+                    continue
+                project.usages[ep.path] = episode_usages(series, ep,
+                                                         cover_line=cover_key_line(ep))
+        found: dict[str, list[Usage]] = {}
+        known = {ep.path for ep in series.episodes if ep.readable}
+        for path, used in project.usages.items():
+            if path in texts and texts[path].usages is not None:
+                continue  # the open text's own usages count instead
+            for name, usage in used:
+                found.setdefault(name, []).append(usage)
+        for path, review in texts.items():
+            # an open text counts as the project knows it: episodes only (large ones and
+            # texts not checked are left out, as in `usages`)
+            if path in known and review.usages is not None:
+                for name, usage in review.usages:
+                    found.setdefault(name, []).append(usage)
+        return sort_usages(found)
+
+    # texts ----------------------------------------------------------------------------
+
+    def _text(self, token: int, series: Series, path: Path, text: str,
+              checked: bool) -> TextReview:
+        key = (path, text, checked)
+        cached = self._texts.get(key)
+        if cached is not None and cached[0] == token:
+            self._texts.move_to_end(key)
+            return cached[1]
+        review = _review_text(series, path, text, checked)
+        self._texts[key] = (token, review)
+        while len(self._texts) > KEEP_TEXTS:
+            self._texts.popitem(last=False)
+        return review
+
+
+def _review_text(series: Series, path: Path, text: str, checked: bool) -> TextReview:
+    """Analysis, and unless the text is read-only, its problems and stills used (the
+    checks cost little next to the parse they share)."""
+    ep, _ = episode_from_text(path, text)
+    if len(text) > LARGE_TEXT:  # too long to parse at every pause: a line scan, a note
+        problems = (Problem(series.rel(path), 1, "warning", large_note(text)),)
+        return TextReview(path, analyze_fast(text), ep.target_words,
+                          problems if checked else None, () if checked else None)
+    tokens, body, offset = parse_body(text)
+    analysis = analyze_tokens(text, tokens, offset)
+    if not checked:
+        return TextReview(path, analysis, ep.target_words)
+    same = body == ep.body  # the checks need the tokens of the episode's own body
+    problems = tuple(check_episode(series, ep, tokens=tokens if same else None))
+    used = tuple(episode_usages(series, ep, cover_line=cover_key_line(ep),
+                                tokens=tokens if same else None)) if ep.readable else ()
+    return TextReview(path, analysis, ep.target_words, problems, used)
+
+
+def _check_lightly(series: Series) -> list[Problem]:
+    """check(series), with very large recaps only named (they stay findable by the
+    others' links: their front matter is kept, their text is left out)."""
+    large = {series.rel(e.path): e for e in series.episodes if len(e.body) > LARGE_TEXT}
+    if not large:
+        return check(series)
+    light = copy.copy(series)
+    light.episodes = []
+    for ep in series.episodes:
+        if series.rel(ep.path) in large:
+            ep = copy.copy(ep)
+            ep.body = ""
+        light.episodes.append(ep)
+    problems = [p for p in check(light) if p.path not in large]
+    problems += [Problem(rel, 1, "warning", large_note(ep.body)) for rel, ep in large.items()]
+    return problems

@@ -1,0 +1,192 @@
+"""ReviewService: the window's word counts, outline headings, problems and still usages,
+worked out in the review worker process (`recapdesk.core.review_process`).
+
+The window asks (`request`) after every edit, with `checks` after a pause; the service
+sends one job at a time with the texts as they are then, and coalesces what is asked
+while one is out. Between two jobs it leaves a gap as long as the last one took, so the
+worker uses at most about half a core while the writer types. Answers come back on the
+UI thread (`reviewed`). When the worker cannot start or dies, the same review runs
+in-process (the worker is started again for a later job, a few times at most).
+"""
+
+from __future__ import annotations
+
+import atexit
+import itertools
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from recapdesk.core.model import Series
+from recapdesk.core.review import Reviewer, ReviewJob, ReviewResult
+from recapdesk.core.review_process import ReviewProcess, WorkerGone
+
+MIN_GAP_MS = 40  # the least time between the end of a job and the start of the next
+MAX_RESTARTS = 3  # worker processes started again after one died, per application run
+
+_shared: ReviewProcess | None = None
+_restarts = 0
+_tokens = itertools.count(1)  # project tokens: unique in the application (one worker)
+
+
+def shared_process() -> ReviewProcess | None:
+    """The application's review worker (one for all windows); None once it died too
+    often (reviews then run in-process)."""
+    global _shared, _restarts
+    if _shared is not None and _shared.alive:
+        return _shared
+    if _shared is not None:
+        if _restarts >= MAX_RESTARTS:
+            return None
+        _restarts += 1
+    _shared = ReviewProcess()
+    return _shared
+
+
+@atexit.register
+def close_shared_process() -> None:
+    """End the worker (it would end anyway when this process's pipes close)."""
+    global _shared
+    if _shared is not None:
+        _shared.close()
+        _shared = None
+
+
+@dataclass
+class Snapshot:
+    """What the window has now: the project as read and the open texts."""
+
+    series: Series
+    texts: dict[Path, str]
+    readonly: frozenset[Path]
+
+
+class ReviewService(QObject):
+    """Sends review jobs for one window and hands back the answers."""
+
+    reviewed = Signal(object, object)  # ReviewJob, ReviewResult
+    _answered = Signal(object, object)  # from the worker's reader thread to the UI thread
+
+    def __init__(self, snapshot: Callable[[], Snapshot | None],
+                 parent: QObject | None = None, *, use_worker: bool = True) -> None:
+        super().__init__(parent)
+        self._snapshot = snapshot
+        self.use_worker = use_worker
+        self._serial = itertools.count(1)
+        self._held: tuple | None = None  # (series, stills, stills_doc) of the token
+        self._token = 0
+        self._wanted = False
+        self._want_checks = False
+        self._busy: ReviewJob | None = None
+        self._busy_since = 0.0
+        self._next_at = 0.0
+        self._local: Reviewer | None = None
+        self.last: ReviewResult | None = None
+        self.jobs_sent = 0
+        self.local_runs = 0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._kick)
+        self._answered.connect(self._on_answer)
+
+    @property
+    def busy(self) -> bool:
+        return self._busy is not None or self._wanted
+
+    def request(self, *, checks: bool = False) -> None:
+        """Review the open texts soon (with the project's problems, when `checks`)."""
+        self._wanted = True
+        self._want_checks = self._want_checks or checks
+        self._kick()
+
+    def review_now(self, *, checks: bool = True) -> ReviewResult | None:
+        """Review in-process at once (and hand it out through `reviewed` as well)."""
+        job = self._job(checks, for_worker=False)
+        if job is None:
+            return None
+        result = self._run_locally(job)
+        self._deliver(job, result)
+        return result
+
+    # --- jobs ----------------------------------------------------------------------------
+
+    def _job(self, checks: bool, *, for_worker: bool) -> ReviewJob | None:
+        snap = self._snapshot()
+        if snap is None:
+            return None
+        series = snap.series
+        held = (series, series.stills, series.stills_doc)
+        if self._held is None or any(a is not b for a, b in zip(held, self._held,
+                                                                 strict=True)):
+            self._held = held  # kept: while held, these ids cannot be reused
+            self._token = next(_tokens)
+        process = _shared if for_worker else None
+        send = process is None or self._token not in process.known_tokens
+        return ReviewJob(next(self._serial), self._token, series if send else None,
+                         dict(snap.texts), snap.readonly, checks)
+
+    def _kick(self) -> None:
+        if self._busy is not None or not self._wanted:
+            return
+        wait_ms = (self._next_at - time.monotonic()) * 1000
+        if wait_ms > 1:
+            self._timer.start(int(wait_ms) + 1)
+            return
+        checks = self._want_checks
+        self._wanted = self._want_checks = False
+        process = shared_process() if self.use_worker else None
+        job = self._job(checks, for_worker=process is not None)
+        if job is None:
+            return
+        if process is None:
+            self._deliver(job, self._run_locally(job))
+            return
+        self._send(process, job)
+
+    def _send(self, process: ReviewProcess, job: ReviewJob) -> None:
+        self._busy, self._busy_since = job, time.monotonic()
+        self.jobs_sent += 1
+        future = process.submit(job)
+        if job.series is not None:
+            process.known_tokens.add(job.token)
+        future.add_done_callback(lambda f, j=job: self._answered.emit(j, f))
+
+    def _on_answer(self, job: ReviewJob, future: Future) -> None:
+        took = time.monotonic() - self._busy_since
+        self._busy = None
+        self._next_at = time.monotonic() + max(MIN_GAP_MS / 1000, took)
+        try:
+            result: ReviewResult = future.result()
+        except WorkerGone:
+            result = self._run_locally(job)
+        except Exception:  # noqa: BLE001 - a review that failed in the worker
+            result = self._run_locally(job)  # raises here if it fails here too
+        if result.unknown_series:  # the worker was restarted, or forgot the project
+            process = _shared
+            if process is not None:
+                process.known_tokens.discard(job.token)
+            self._wanted = True
+            self._want_checks = self._want_checks or job.checks
+            self._next_at = 0.0
+            self._kick()
+            return
+        self._deliver(job, result)
+        self._kick()
+
+    def _run_locally(self, job: ReviewJob) -> ReviewResult:
+        if job.series is None:  # the worker had the project: it is the one held, or gone
+            if self._held is None or job.token != self._token:
+                return ReviewResult(job.serial)
+            job.series = self._held[0]
+        if self._local is None:
+            self._local = Reviewer()
+        self.local_runs += 1
+        return self._local.review(job)
+
+    def _deliver(self, job: ReviewJob, result: ReviewResult) -> None:
+        self.last = result
+        self.reviewed.emit(job, result)
