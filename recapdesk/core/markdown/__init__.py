@@ -15,6 +15,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from recapdesk.core.export.sanitize import sanitize
 from recapdesk.core.markdown.also_read import also_read_plugin
+from recapdesk.core.markdown.dispatch import dispatch_inline_rules
 from recapdesk.core.markdown.figures import ImageRef, ImageResolver, figures_plugin
 from recapdesk.core.markdown.headings import heading_ids_plugin
 from recapdesk.core.markdown.links import no_nested_links_plugin
@@ -102,4 +103,5 @@ def build_markdown(
         spoiler_free_plugin(md)
     if source_lines:
         sourcemap_plugin(md, line_offset=line_offset)
+    dispatch_inline_rules(md)
     return md

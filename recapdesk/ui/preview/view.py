@@ -195,6 +195,7 @@ class PreviewView(QWebEngineView):
         self._shell = ""
         self._base_y: float | None = None  # scroll to restore after a reload
         self._busy = 0  # our scripts that may move the page are running
+        self._dying = False  # being deleted at exit: answers that come back are dropped
         self._program_y: float | None = None  # where our last scroll left the page
         self._asking_line = False
         self._ask_again = False
@@ -359,10 +360,14 @@ class PreviewView(QWebEngineView):
     def _run(self, script: str, callback=None, *, moves: bool = False) -> None:  # noqa: ANN001
         """Run `script` in the ApplicationWorld; `moves`: it may scroll the page (so
         scroll reports until it is done are ours, not the writer's)."""
+        if self._dying:
+            return
         if moves:
             self._busy += 1
 
         def done(value) -> None:  # noqa: ANN001
+            if self._dying:
+                return
             if value == page_js.NOT_READY and self._body is not None:
                 self._init_body()  # the page lost our library: put the body in again
             if callback is not None:
@@ -380,9 +385,9 @@ class PreviewView(QWebEngineView):
         self._scrolled_by_us(None)
         if ok is False and self._body is not None:  # a different page structure: reload
             self.page().runJavaScript("window.scrollY", World,
-                                      lambda y: self.load_page(self._shell, self._rel_path,
-                                                               self._body, self._serial,
-                                                               keep_scroll=y))
+                                      lambda y: self._dying or self.load_page(
+                                          self._shell, self._rel_path, self._body,
+                                          self._serial, keep_scroll=y))
 
     def _on_load_started(self) -> None:
         self.loaded = False
@@ -403,6 +408,8 @@ class PreviewView(QWebEngineView):
         pieces = [p.page_html for p in body.pieces]
 
         def done(ok) -> None:  # noqa: ANN001
+            if self._dying:
+                return
             if self.show_spoilers:
                 self.set_show_spoilers(True)
             if self._base_y is not None:
@@ -426,6 +433,7 @@ _LIVE_VIEWS: weakref.WeakSet = weakref.WeakSet()
 def _delete_live_views() -> None:
     for view in list(_LIVE_VIEWS):
         if shiboken6.isValid(view):
+            view._dying = True  # noqa: SLF001 - its pending scripts answer while it goes
             shiboken6.delete(view)
 
 

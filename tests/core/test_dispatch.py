@@ -1,0 +1,90 @@
+"""The dialect's inline loop tries only the rules that can start at each character: the
+HTML must be exactly what markdown-it's own loop (every rule at every position) gives."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+
+from recapdesk.core.markdown import build_markdown
+from recapdesk.core.markdown.dispatch import FIRST_CHARACTERS
+from recapdesk.core.resources import resource_path
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SPEC = json.loads((FIXTURES / "commonmark.json").read_text("utf-8"))
+SAMPLES = sorted((resource_path("sample") / "episodes").glob("*.md"))
+
+
+def every_rule_everywhere(md: MarkdownIt) -> MarkdownIt:
+    """`md` with markdown-it's own inline loop back (the dispatching one removed)."""
+    del md.inline.tokenize
+    del md.inline.skipToken
+    return md
+
+
+def pair(**options: object) -> tuple[MarkdownIt, MarkdownIt]:
+    return build_markdown(**options), every_rule_everywhere(build_markdown(**options))
+
+
+def test_the_dialect_uses_the_dispatching_loop() -> None:
+    md = build_markdown()
+    assert "tokenize" in vars(md.inline) and "skipToken" in vars(md.inline)
+    names = {rule.name for rule in md.inline.ruler.__rules__ if rule.enabled}
+    # every rule of the dialect but `text` has its first characters listed: none of them
+    # is silently tried everywhere
+    assert names - {"text"} <= set(FIRST_CHARACTERS)
+
+
+def test_commonmark_spec_examples_render_the_same() -> None:
+    fast, slow = pair()
+    for example in SPEC:
+        assert fast.render(example["markdown"]) == slow.render(example["markdown"]), \
+            example["example"]
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.stem)
+def test_sample_recaps_render_the_same(sample: Path) -> None:
+    text = sample.read_text("utf-8")
+    for options in ({}, {"source_lines": True}, {"spoiler_free": True}):
+        fast, slow = pair(**options)
+        assert fast.render(text) == slow.render(text)
+
+
+ALPHABET = ["*", "_", "~", "~~", "|", "||", "[", "]", "[[", "]]", "(", ")", "!", "^", "^[",
+            "[^1]", "[^1]: note\n", "<", ">", "<b>", "</b>", "&", "&amp;", "`", "``", "\\",
+            "\n", "\n\n", " ", "  ", "#", ":", "-", "a", "word", "é", "한", "http://x.y",
+            "<http://x.y>", "![a](s.jpg)", "[l](u)", "[[s01e01]]", "[[s01e01|the pilot]]",
+            "::: spoiler\n", ":::\n", "> ", "1. ", "| a | b |\n|---|---|\n"]
+
+
+def test_random_markup_renders_the_same() -> None:
+    rng = random.Random(20261125)
+    fast, slow = pair()
+    for _ in range(3000):
+        text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))
+        assert fast.render(text) == slow.render(text), repr(text)
+
+
+def test_deep_nesting_is_cut_the_same_way() -> None:
+    fast, slow = pair()
+    for text in ("[" * 40 + "x" + "]" * 40 + "(u)", "*" * 200 + "x" + "*" * 200,
+                 "||" * 120 + "x" + "||" * 120, "![" * 30 + "a" + "](s)" * 30):
+        assert fast.render(text) == slow.render(text)
+
+
+def test_a_rule_added_later_is_tried_everywhere() -> None:
+    """A rule the table does not know is tried at every position (nothing is lost)."""
+    seen: list[str] = []
+
+    def spy(state, silent: bool) -> bool:  # noqa: ANN001
+        seen.append(state.src[state.pos])
+        return False
+
+    md = build_markdown()
+    md.inline.ruler.before("emphasis", "spy", spy)
+    md.render("a # b * c")
+    assert {"#", "*"} <= set(seen)
