@@ -214,17 +214,15 @@ def export_site(work: Path, changes: int) -> dict:
 
 # --- the window ------------------------------------------------------------------------
 
-def typing(work: Path, words: int, keys: int, *, preview_only: bool = False) -> dict:
+def typing(work: Path, words: int, keys: int) -> dict:
     project = work / f"typing{words // 1000}k"
     if project.exists():
         shutil.rmtree(project)
     make_project(project, episodes=1, words=words, stills_per_episode=10,
                  still_cache=work / "stills")
-    log(f"typing: {keys} keys at {words} words" + (" (what-if: preview only)"
-                                                   if preview_only else ""))
+    log(f"typing: {keys} keys at {words} words")
     result = run_json(["-m", "bench.qtprobe", "typing", str(project), "s01e01",
-                       "--keys", str(keys), "--settings", str(work / f"typing{words}.ini")]
-                      + (["--preview-only"] if preview_only else []))
+                       "--keys", str(keys), "--settings", str(work / f"typing{words}.ini")])
     lat = result["latencies_ms"]
     result["p50"] = percentile(lat, 0.5)
     result["p95"] = percentile(lat, 0.95)
@@ -299,9 +297,6 @@ def main(argv: list[str]) -> int:
     log("keystroke_to_preview_ms")
     type5 = typing(work, 5_000, keys)
     type50 = typing(work, 50_000, keys)
-    what_if = {} if args.quick else {
-        f"{words // 1000}k": typing(work, words, keys, preview_only=True)
-        for words in (5_000, 50_000)}
     log("startup_to_window_s")
     start = startup(work, 2 if args.quick else 5)
     log("rss_mb")
@@ -325,17 +320,6 @@ def main(argv: list[str]) -> int:
             "typing_50k": type50,
             "editor_block_ms_max_5k": round(type5["block_ms_max"], 1),
             "editor_block_ms_max_wall_clock": round(type50["block_ms_max_wall"], 1),
-            # What-if, not the measured figures: the window's word counts, outline
-            # and checks stubbed out (as if done off the UI thread), to show what the
-            # preview itself costs per keystroke.
-            "what_if_preview_only": {
-                size: {"keystroke_to_preview_ms": {"p50": round(r["p50"], 1),
-                                                   "p95": round(r["p95"], 1)},
-                       "editor_block_ms_max": round(r["block_ms_max"], 1),
-                       "editor_block_ms_max_wall": round(r["block_ms_max_wall"], 1),
-                       "preview_path_ms": r["preview_path_ms"],
-                       "page_patch_ms": r["page_patch_ms"]}
-                for size, r in what_if.items()},
             "startup": start,
             "memory": memory,
         },

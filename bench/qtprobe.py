@@ -165,20 +165,21 @@ def _idle(app, seconds: float) -> None:  # noqa: ANN001
     _wait(app, lambda: time.perf_counter() >= end, seconds + 1)
 
 
-# What-if: the window's other per-keystroke work (word counts, outline, checks) taken
-# off the UI thread, to show what the preview itself costs. Not the headline figures.
-PREVIEW_ONLY = ("_update_counts", "_update_outline", "run_checks")
+def _cpu_s(pid: int | None) -> float:
+    """User + system CPU seconds a process has used so far (0 when unknown)."""
+    if pid is None:
+        return 0.0
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def typing(project: Path, episode: str, keys: int, settings_file: Path,
-           profile: Path | None = None, preview_only: bool = False) -> dict:
+           profile: Path | None = None) -> dict:
     app = _app([sys.argv[0]])
     _instrument(app)
-    if preview_only:
-        from recapdesk.ui.main_window import MainWindow
-
-        for name in PREVIEW_ONLY:
-            setattr(MainWindow, name, lambda self, *args: None)
     from PySide6.QtGui import QTextCursor
     from PySide6.QtTest import QTest
 
@@ -207,6 +208,13 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
     blocks: list[float] = []
     cpu_blocks: list[float] = []
     missed = 0
+    from recapdesk.ui import review_service
+
+    worker = review_service.shared_process()
+    worker_pid = worker.pid if worker is not None else None
+    worker_cpu0, jobs0 = _cpu_s(worker_pid), window.review.jobs_sent
+    local0 = window.review.local_runs
+    typing_started = time.perf_counter()
     app.recording = True
     collections: list[tuple[int, float]] = []
     gc_started = [0.0]
@@ -245,6 +253,10 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
         blocks.append(max((ms for _, ms in app.gaps[first:]), default=0.0))
         cpu_blocks.append(max((ms for _, ms in app.cpu_gaps[first_cpu:]), default=0.0))
     app.recording = False
+    typing_s = time.perf_counter() - typing_started
+    review = {"jobs": window.review.jobs_sent - jobs0,
+              "in_process_runs": window.review.local_runs - local0,
+              "worker_cpu_share": round((_cpu_s(worker_pid) - worker_cpu0) / typing_s, 3)}
     gc.callbacks.remove(on_gc)
     page_ms: list = []
     from PySide6.QtWebEngineCore import QWebEngineScript
@@ -274,7 +286,7 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
         worst_gaps.append({"ms": round(busy, 1), "python_calls": inside})
     result = {
         "worst_blocks": worst_gaps,
-        "preview_only": preview_only,
+        "review_worker": review,
         "page_patch_ms": _summary(json.loads(page_ms[0])) if page_ms and page_ms[0] != "[]"
         else {},
         "preview_path_ms": _summary(preview_path) if preview_path else {},
@@ -363,12 +375,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--keys", type=int, default=100)
     parser.add_argument("--settings", type=Path, required=True)
     parser.add_argument("--profile", type=Path, help="typing: write cProfile stats here")
-    parser.add_argument("--preview-only", action="store_true",
-                        help="typing: stub the window's counts, outline and checks (what-if)")
     args = parser.parse_args(argv)
     if args.what == "typing":
-        result = typing(args.project, args.episode, args.keys, args.settings, args.profile,
-                        args.preview_only)
+        result = typing(args.project, args.episode, args.keys, args.settings, args.profile)
     elif args.what == "startup":
         result = startup(args.project, args.settings)
     else:
