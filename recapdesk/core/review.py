@@ -114,7 +114,8 @@ class Reviewer:
     # projects -------------------------------------------------------------------------
 
     def _project(self, job: ReviewJob) -> _Project | None:
-        if job.series is not None:
+        known = self._projects.get(job.token)
+        if job.series is not None and (known is None or known.series is not job.series):
             self._projects[job.token] = _Project(job.series)
             self._projects.move_to_end(job.token)
             while len(self._projects) > KEEP_SERIES:

@@ -1,7 +1,7 @@
 """A worker process that answers review jobs, so long recaps are parsed off the UI thread
 (and off the UI process's interpreter lock: the window's own Python keeps running).
 
-    python -m recapdesk.core.review_process     # what ReviewProcess starts
+    python -c "from recapdesk.core.review_process import main; main()"  # what it starts
 
 The parent writes pickled `ReviewJob`s to the child's stdin, one frame each (an 8-byte
 length, then the bytes); the child answers each with a pickled `ReviewResult` (or a
@@ -31,6 +31,9 @@ __all__ = ["ReviewFailure", "ReviewProcess", "WorkerGone", "serve"]
 
 _LENGTH = struct.Struct(">Q")
 MAX_FRAME = 1 << 31  # 2 GB: anything longer is a broken stream
+
+
+_CHILD = "import sys; from recapdesk.core.review_process import main; sys.exit(main())"
 
 
 class WorkerGone(RuntimeError):
@@ -126,8 +129,10 @@ class ReviewProcess:
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"]
                                     if env.get("PYTHONPATH") else "")
         try:
+            # imported by its name, not run as __main__: what the child pickles (a
+            # ReviewFailure) must unpickle here as this module's class
             self._proc = subprocess.Popen(
-                [self.python, "-m", "recapdesk.core.review_process"],
+                [self.python, "-c", _CHILD],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                 close_fds=True, start_new_session=False)
         except OSError as exc:
@@ -142,12 +147,16 @@ class ReviewProcess:
         """Queue `job`; its Future gets the ReviewResult (or WorkerGone / RuntimeError)."""
         future: Future = Future()
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)  # now: job may change
+        try:
+            self.start()
+        except WorkerGone as exc:
+            future.set_exception(exc)
+            return future
         with self._lock:
             if self._dead:
                 future.set_exception(WorkerGone("the review worker has ended"))
                 return future
             self._pending.append(future)
-        self.start()
         self._outbox.put(data)
         return future
 
@@ -193,7 +202,11 @@ class ReviewProcess:
             data = _read_frame(proc.stdout)
             if data is None:
                 break
-            answer = pickle.loads(data)  # noqa: S301 - our own child's frames
+            try:
+                answer = pickle.loads(data)  # noqa: S301 - our own child's frames
+            except Exception:  # noqa: BLE001 - a frame we cannot read: end the worker
+                proc.kill()
+                break
             with self._lock:
                 future = self._pending.popleft() if self._pending else None
             if future is None:

@@ -658,7 +658,8 @@ class MainWindow(QMainWindow):
 
     def _reviewed(self, job, result) -> None:  # noqa: ANN001
         """A review came back: counts, outline, and after a pause, problems and usages."""
-        if self.series is None:
+        if not self.review.is_current(job, self.series):  # asked before a switch
+            self.review.request(checks=result.problems is not None)
             return
         open_paths = set(self.session.buffers)
         for path, review in result.texts.items():

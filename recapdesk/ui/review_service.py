@@ -93,6 +93,14 @@ class ReviewService(QObject):
         self._timer.timeout.connect(self._kick)
         self._answered.connect(self._on_answer)
 
+    def is_current(self, job: ReviewJob, series: Series | None) -> bool:
+        """True when `job` reviewed `series` as it is now (not a project, or a stills
+        list, that was replaced since)."""
+        held = self._held
+        return (series is not None and held is not None and job.token == self._token
+                and held[0] is series and held[1] is series.stills
+                and held[2] is series.stills_doc)
+
     @property
     def busy(self) -> bool:
         return self._busy is not None or self._wanted
