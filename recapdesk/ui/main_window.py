@@ -725,7 +725,9 @@ class MainWindow(QMainWindow):
     def _replace_all(self, query, replacement: str) -> None:  # noqa: ANN001
         from recapdesk.core.search import replace_all
 
-        total = 0
+        if self._read_only_refusal("Replace in All Episodes"):
+            return
+        total = skipped = 0
         for path, text in self._all_texts().items():
             try:
                 new_text, count = replace_all(text, query, replacement)
@@ -733,12 +735,16 @@ class MainWindow(QMainWindow):
                 self.statusBar().showMessage(str(exc), 6000)
                 return
             if count:
-                total += count
                 self.open_episode(path, focus=False)
                 tab = self.tab_for(path)
-                if tab is not None:
-                    tab.editor.replace_all_text(new_text)
-        self.statusBar().showMessage(f"Replaced {total} occurrence(s)", 8000)
+                buffer = self.session.buffer(path)
+                if tab is None or buffer is None or buffer.readonly:
+                    skipped += count  # a file that cannot be saved is not changed
+                    continue
+                total += count
+                tab.editor.replace_all_text(new_text)
+        note = f"; {skipped} in read-only files left as they are" if skipped else ""
+        self.statusBar().showMessage(f"Replaced {total} occurrence(s){note}", 8000)
 
     def _all_texts(self) -> dict[Path, str]:
         texts: dict[Path, str] = {}

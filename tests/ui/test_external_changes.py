@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtGui import QTextCursor
 
 from recapdesk.core import storage
+from recapdesk.core.search import Query
 from recapdesk.ui.main_window import MainWindow
 from tests.ui.test_main_window import show, tab_text, type_paragraph
 from tests.ui.test_recovery import dead_owner, plant_lock, safety_window
@@ -365,3 +366,17 @@ def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,  #
     assert win.dialogs.calls == []
     assert win.session.access == "read_only" and win.current_tab().editor.isReadOnly()
     assert storage.read_lock(sample_project / ".recapdesk")["pid"] == os.getppid()
+
+
+def test_replace_in_all_episodes_changes_nothing_in_a_read_only_project(
+        qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+    plant_lock(sample_project, live_other())
+    win = safety_window(qtbot, settings_file)
+    assert win.open_project(sample_project, episode="s01e01", access="read_only")
+    before = {p: p.read_bytes() for p in (sample_project / "episodes").glob("*.md")}
+    shown = win.current_tab().editor.document_text()
+    assert "Disney+ Hotstar" in shown
+    win._replace_all(Query("disney+ hotstar"), "Netflix")  # noqa: SLF001
+    assert win.dialogs.named("warn")[-1][1] == "Replace in All Episodes"
+    assert win.current_tab().editor.document_text() == shown
+    assert {p: p.read_bytes() for p in before} == before
