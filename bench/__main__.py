@@ -1,6 +1,6 @@
 """`python -m bench`: RecapDesk's performance figures against the targets of issue 6.
 
-Run from the repository root (offscreen, about 5-10 minutes on 2 cores). Prints a table
+Run from the repository root (offscreen, about 2 minutes on 2 cores). Prints a table
 and writes bench/results.json. Projects are generated (bench/generate.py) under the
 system's temp folder; the full-HD stills are made once and kept there.
 
