@@ -118,8 +118,10 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
     settle = QEventLoop()
     QTimer.singleShot(600, settle.quit)
     settle.exec()
-    for _ in range(100):  # thumbnails arrive from worker threads (bounded wait: 10 s)
-        if not window.stills.thumbnails_pending():
+    for _ in range(100):  # thumbnails come from worker threads, counts and problems from
+        # the review worker (bounded wait: 10 s)
+        reviewed = window.review.last is not None and not window.review.busy
+        if reviewed and not window.stills.thumbnails_pending():
             break
         wait = QEventLoop()
         QTimer.singleShot(100, wait.quit)

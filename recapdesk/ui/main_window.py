@@ -545,6 +545,8 @@ class MainWindow(QMainWindow):
         self.outline.select_episode(str(tab.path))
         buffer = self.session.buffer(tab.path)
         self.stills.set_current_episode(buffer.episode().id if buffer else None)
+        if tab.path not in self._reviews:
+            self.review.request()
         self._update_counts()
         self._sync_level_actions()
         self.check_timer.start()
@@ -627,8 +629,7 @@ class MainWindow(QMainWindow):
         if tab is None:
             return
         review = self._reviews.get(tab.path)
-        if review is None:
-            self.review.request()
+        if review is None:  # not reviewed yet: it is asked for when the tab changes
             return
         words = review.analysis.words
         self.status.set_counts(words, reading_minutes(words), review.target_words)

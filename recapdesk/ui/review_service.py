@@ -151,7 +151,13 @@ class ReviewService(QObject):
         if job is None:
             return
         if process is None:
-            self._deliver(job, self._run_locally(job))
+            self._busy = job  # what is asked meanwhile waits for the next turn
+            try:
+                self._deliver(job, self._run_locally(job))
+            finally:
+                self._busy = None
+            if self._wanted:  # asked again meanwhile: a new turn of the event loop
+                self._timer.start(0)
             return
         self._send(process, job)
 
@@ -161,7 +167,15 @@ class ReviewService(QObject):
         future = process.submit(job)
         if job.series is not None:
             process.known_tokens.add(job.token)
-        future.add_done_callback(lambda f, j=job: self._answered.emit(j, f))
+        future.add_done_callback(lambda f, j=job: self._hand_back(j, f))
+
+    def _hand_back(self, job: ReviewJob, future: Future) -> None:
+        """On the worker's reader thread: pass the answer to the UI thread (unless this
+        service, and its window, are gone meanwhile)."""
+        try:
+            self._answered.emit(job, future)
+        except RuntimeError:  # the service was deleted with its window
+            pass
 
     def _on_answer(self, job: ReviewJob, future: Future) -> None:
         took = time.monotonic() - self._busy_since

@@ -52,7 +52,11 @@ def corpus(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> MainWindow:  # noqa: ANN001
-    return safety_window(qtbot, tmp_path / "settings.ini")
+    """A window whose reviews (checks, counts) run in this process, where the audit of
+    opened files sees them (in the app they run in the review worker: the same code)."""
+    win = safety_window(qtbot, tmp_path / "settings.ini")
+    win.review.use_worker = False
+    return win
 
 
 def test_hostile_project_opens_and_every_episode_too(qtbot, window: MainWindow,  # noqa: ANN001
