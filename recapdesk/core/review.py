@@ -58,8 +58,8 @@ class ReviewJob:
     `token` names the project as read (`series` may be left out when the reviewer was
     given it before under that token). With `checks`, the answer holds the project's
     problems and still usages too; else only each text's review. Read-only texts are
-    analysed but not checked (their file's problems are not listed; their stills count
-    as read from disk).
+    analysed but not checked (their file's problems and stills count as read from
+    disk).
     """
 
     serial: int
@@ -130,7 +130,9 @@ class Reviewer:
         series = project.series
         if project.problems is None:
             project.problems = _check_lightly(series)
-        open_rel = {series.rel(path) for path in job.texts}
+        # a checked open text stands for its file; a read-only one keeps the file's
+        # problems as read (it cannot be changed here)
+        open_rel = {series.rel(path) for path in job.texts if path not in job.readonly}
         problems = [p for p in project.problems if p.path not in open_rel]
         for review in texts.values():
             if review.problems is not None:

@@ -36,10 +36,11 @@ CODES = ("s01e01", "s01e02", "s01e03", "s01e04")
 
 def old_problems(series: Series, texts: Mapping[Path, str], readonly: frozenset[Path],
                  project: list[Problem] | None = None) -> list[Problem]:
-    """The Problems panel as the window computed it: `check(series)` for the files that
-    are not open, `check_episode` of each open, writable text (a note for a very large
-    one), sorted by (path, line)."""
-    open_rel = {series.rel(path) for path in texts}
+    """The Problems panel: `check(series)` for the files that are not open or open
+    read-only (those cannot change here: their problems are the file's as read),
+    `check_episode` of each open, writable text (a note for a very large one), sorted by
+    (path, line)."""
+    open_rel = {series.rel(path) for path in texts if path not in readonly}
     problems = [p for p in (check(series) if project is None else project)
                 if p.path not in open_rel]
     for path, text in texts.items():
@@ -161,7 +162,7 @@ def test_texts_without_front_matter_or_outside_the_project(series: Series,
 
 def test_problems_equal_the_window_s_former_checks(sample_project: Path) -> None:
     """On-disk problems of closed files stay; an open file's come from its text; a
-    read-only text adds none (and hides its file's on-disk ones, as before)."""
+    read-only text adds none of its own: its file's problems are listed as read."""
     for code, line in (("s01e01", "See [[s09e01]] on disk."),
                        ("s01e03", "See [[s09e03]] on disk."),
                        ("s01e04", "# A level-one heading on disk")):
@@ -182,7 +183,9 @@ def test_problems_equal_the_window_s_former_checks(sample_project: Path) -> None
     assert_like_before(result, series, texts, readonly, checks=True)
     messages = [(p.path, p.message) for p in result.problems or []]
     assert not any("s09e01" in m for _, m in messages)  # the open text has it fixed
-    assert not any(path == "episodes/s01e03.md" for path, _ in messages)  # read-only
+    s01e03 = [m for path, m in messages if path == "episodes/s01e03.md"]
+    assert s01e03 and all("s09e33" not in m for m in s01e03)  # the file's, not the tab's
+    assert any("s09e03" in m for m in s01e03)
     assert any(path == "episodes/s01e04.md" and "level-1" in m for path, m in messages)
     assert any(path == "episodes/s01e02.md" and "[[s09e09]]" in m for path, m in messages)
     assert [(p.path, p.line) for p in result.problems or []] == sorted(
@@ -287,8 +290,8 @@ def test_a_very_large_open_text_is_scanned_not_parsed(series: Series, disk: dict
     assert p1 not in [path for refs in (result.usages or {}).values() for path, _ in refs]
 
 
-def test_a_very_large_read_only_text_adds_no_problem(series: Series, disk: dict[Path, str],
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_very_large_read_only_text_keeps_its_file_s_problems(
+        series: Series, disk: dict[Path, str], monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = counting(monkeypatch, "parse_body")
     p1 = path_of(series, "s01e01")
     big = large_text(disk[p1])
