@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -81,6 +82,8 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
             _check_image(series, ep, token, line, add, images)
         elif token.type == "wikilink":
             _check_wikilink(series, ep, token, line, add)
+        elif token.type in ("html_block", "html_inline") and "<img" in token.content.lower():
+            _check_raw_images(token.content, line, add)
     if has_spoilers and ep.spoilers == "none":
         first = next((ep.body_line + loc.line for loc in walk(tokens)
                       if loc.token.type in ("container_spoiler_open", "spoiler_open")), 1)
@@ -134,6 +137,45 @@ def _check_image(series: Series, ep: Episode, token: Token, line: int, add,  # n
     if not alt and not (still and still.alt):
         add(line, "error", f"still {still_name(src) or src} has no alt text "
                            "(write ![alt](…) or set alt in stills/stills.yaml)")
+
+
+class _ImgTags(HTMLParser):
+    """The `<img>` tags of a piece of raw HTML: (line within it, src, alt or None)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            values = dict(attrs)
+            self.found.append((self.getpos()[0] - 1, (values.get("src") or "").strip(),
+                               values.get("alt")))
+
+    handle_startendtag = handle_starttag
+
+
+def raw_images(html: str) -> list[tuple[int, str, str | None]]:
+    """(0-based line in `html`, src, alt or None) of each `<img>` in raw HTML."""
+    parser = _ImgTags()
+    parser.feed(html)
+    parser.close()
+    return parser.found
+
+
+def _check_raw_images(html: str, line: int, add) -> None:  # noqa: ANN001
+    """Raw `<img>`s: export copies and sizes only Markdown images, and the sanitizer
+    keeps only http(s) sources, so any other source would be a broken image."""
+    for offset, src, alt in raw_images(html):
+        at = line + offset
+        if src.lower().startswith(("http://", "https://")):
+            add(at, "warning", f"remote image {src[:80]}: readers need the network to see it")
+        else:
+            shown = src[:80] or "(no src)"
+            add(at, "error", f"raw HTML image {shown} is not exported: write it as "
+                             f"![alt]({src[:80] or 'path'}) to publish the still")
+        if alt is None or not alt.strip():
+            add(at, "error", f"raw HTML image {src[:80] or '(no src)'} has no alt text")
 
 
 def _check_wikilink(series: Series, ep: Episode, token: Token, line: int, add) -> None:  # noqa: ANN001

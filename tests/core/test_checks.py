@@ -385,3 +385,24 @@ def test_check_episode_matches_check(proj) -> None:  # noqa: ANN001
     series = open_project(root)
     ep = series.episodes[0]
     assert sorted(map(str, check_episode(series, ep))) == sorted(run(root))
+
+
+def test_raw_html_images_are_checked(proj) -> None:  # noqa: ANN001
+    """Export copies only Markdown images and keeps only http(s) sources in raw HTML: a
+    raw <img> of a project file would be a broken image on the page."""
+    body = ('Intro.\n\n<div>\n<img src="../stills/ok.jpg" alt="A still">\n</div>\n\n'
+            'Text <img src="https://example.com/x.jpg" alt="far"> and '
+            "<img src='../../secret.jpg'>.\n")
+    root = proj({"episodes/e.md": recap(body)})
+    lines = run(root)
+    assert len(lines) == 4, lines
+    assert lines[0].startswith(f"episodes/e.md:{BODY + 3}: error: raw HTML image "
+                               "../stills/ok.jpg is not exported: write it as ![alt](")
+    later = sorted(lines[1:])
+    assert later[0].startswith(f"episodes/e.md:{BODY + 6}: error: raw HTML image "
+                               "../../secret.jpg has no alt text")
+    assert later[1].startswith(f"episodes/e.md:{BODY + 6}: error: raw HTML image "
+                               "../../secret.jpg is not exported")
+    assert later[2].startswith(f"episodes/e.md:{BODY + 6}: warning: remote image "
+                               "https://example.com/x.jpg")
+    assert has_errors(check(open_project(root)))
