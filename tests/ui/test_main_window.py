@@ -6,11 +6,9 @@ everything waits on conditions (qtbot.waitUntil / waitSignal), never on sleeps.
 
 from __future__ import annotations
 
-import http.server
 import os
 import re
 import sys
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -912,28 +910,6 @@ def test_preview_patch_keeps_the_scroll_position(qtbot, open_window) -> None:
     qtbot.keyClicks(editor, " Typed here")
     wait_js(qtbot, window, BODY_TEXT, lambda body: "Jeju City Typed here" in body)
     assert run_js(qtbot, window, "window.scrollY") == y
-
-
-@pytest.fixture
-def http_server():
-    """A web server on 127.0.0.1 that records every request it gets."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
-            requests.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    server.shutdown()
-    server.server_close()
 
 
 def _type_lines_before(qtbot, editor: MarkdownEditor, needle: str, lines: list[str]) -> None:

@@ -4,10 +4,8 @@ on conditions, never on sleeps."""
 
 from __future__ import annotations
 
-import http.server
 import json
 import os
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -427,28 +425,6 @@ def test_hit_test_maps_a_paragraph_row_to_its_source_line(qtbot, window) -> None
 
 
 # --- offline and safe ------------------------------------------------------------------------
-
-@pytest.fixture
-def http_server():  # noqa: ANN201
-    """A web server on 127.0.0.1 that records every request it gets."""
-    requests: list[str] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-            requests.append(self.path)
-            self.send_response(404)
-            self.end_headers()
-
-        def log_message(self, *args) -> None:  # noqa: ANN002
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", requests
-    server.shutdown()
-    server.server_close()
-
 
 def test_network_requests_from_the_preview_are_blocked(qtbot, window, http_server) -> None:  # noqa: ANN001
     base, requests = http_server
