@@ -6,14 +6,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
 from recapdesk.core.export.images import ImageError, probe
 from recapdesk.core.markdown import build_markdown
-from recapdesk.core.markdown.figures import still_name
 from recapdesk.core.model import SPOILER_LEVELS, STATUSES, Episode, Problem, Series
-from recapdesk.core.paths import resolve_image
+from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.project import front_line, still_files
 
 
@@ -133,9 +133,11 @@ def _check_image(series: Series, ep: Episode, token: Token, line: int, add,  # n
     elif resolved.path is not None and (err := images.error_for(resolved.path)):
         add(line, "error", f"{Path(src).name}: {err}")
     alt = "".join(c.content for c in token.children or []).strip()
-    still = series.stills.get(still_name(src))
+    name = still_name(series.root, ep.path, src)
+    still = series.stills.get(name) if name else None
     if not alt and not (still and still.alt):
-        add(line, "error", f"still {still_name(src) or src} has no alt text "
+        shown = name or unquote(src.split("#", 1)[0].split("?", 1)[0]).rsplit("/", 1)[-1] or src
+        add(line, "error", f"still {shown} has no alt text "
                            "(write ![alt](…) or set alt in stills/stills.yaml)")
 
 

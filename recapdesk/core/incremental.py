@@ -38,6 +38,7 @@ from mdit_py_plugins.footnote.index import footnote_tail
 
 from recapdesk.core.export.sanitize import sanitize
 from recapdesk.core.markdown import ImageResolver, build_markdown, has_raw_html
+from recapdesk.core.markdown.figures import StillOf
 from recapdesk.core.markdown.headings import RESERVED_IDS, inline_text, slugify, unique_slug
 from recapdesk.core.markdown.wikilinks import WikiResolver
 from recapdesk.core.model import Still
@@ -237,20 +238,22 @@ class Body:
 class IncrementalRenderer:
     """Renders successive versions of one body; the same HTML as the dialect's full render.
 
-    Equivalent full render: `build_markdown(episodes=episodes, stills=stills,
+    Equivalent full render: `build_markdown(episodes=episodes, stills=stills, still_of=still_of,
     images=images, source_lines=True, line_offset=offset, spoiler_free=spoiler_free,
     heading_shift=heading_shift(body)).render(body)`. The resolvers are asked again only
     for blocks that are rendered again.
     """
 
     def __init__(self, *, episodes: WikiResolver | None = None,
-                 stills: Mapping[str, Still] | None = None,
+                 stills: Mapping[str, Still] | None = None, still_of: StillOf | None = None,
                  images: ImageResolver | None = None, spoiler_free: bool = False) -> None:
         self.episodes = episodes
         self.stills = stills
+        self.still_of = still_of
         self.images = images
         self.spoiler_free = spoiler_free
-        self.md = build_markdown(episodes=episodes, stills=stills, images=images,
+        self.md = build_markdown(episodes=episodes, stills=stills, still_of=still_of,
+                                 images=images,
                                  source_lines=True, spoiler_free=spoiler_free,
                                  sanitize_html=False)
         self.md.core.ruler.at("block", _block_keeping_footnotes)
@@ -422,7 +425,8 @@ class IncrementalRenderer:
         return html, has_raw_html(state.tokens)
 
     def _whole(self, body: str, line_offset: int, shift: int) -> str:
-        md = build_markdown(episodes=self.episodes, stills=self.stills, images=self.images,
+        md = build_markdown(episodes=self.episodes, stills=self.stills, still_of=self.still_of,
+                            images=self.images,
                             source_lines=True, line_offset=line_offset,
                             spoiler_free=self.spoiler_free, heading_shift=shift)
         return md.render(body)

@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline.image import image as _image_rule
@@ -34,10 +33,9 @@ from recapdesk.core.export.images import (
     open_image,
 )
 from recapdesk.core.markdown import build_markdown
-from recapdesk.core.markdown.figures import still_name
 from recapdesk.core.model import Episode, Series, Still, parse_code
+from recapdesk.core.paths import IMAGE_SUFFIXES, still_name
 from recapdesk.core.project import (
-    IMAGE_SUFFIXES,
     STILLS_YAML,
     episode_from_text,
     read_text,
@@ -305,25 +303,6 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def _lexical(path: str) -> str:
-    return os.path.normpath(os.path.abspath(path))
-
-
-def referenced_still(series: Series, md_file: Path, src: str) -> str | None:
-    """The still file name an image source points at, or None when it is not in stills/."""
-    src = src.strip()
-    if not src or re.match(r"^([a-zA-Z][a-zA-Z0-9+.\-]*:|//)", src):
-        return None
-    raw = unquote(src.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
-    if not raw or raw.startswith("/"):
-        return None
-    target = _lexical(str(Path(md_file).parent / raw))
-    folder, name = os.path.split(target)
-    if not name or folder != _lexical(str(series.stills_dir)):
-        return None
-    return name
-
-
 @dataclass
 class _Text:
     """One episode's full text, cut into the part before the body and the body."""
@@ -399,13 +378,13 @@ def episode_usages(series: Series, ep: Episode, *, cover_line: int | None,
     """
     found: list[tuple[str, Usage]] = []
     if ep.cover and cover_line is not None:
-        name = referenced_still(series, ep.path, ep.cover)
+        name = still_name(series.root, ep.path, ep.cover)
         if name:
             found.append((name, (ep.path, cover_line)))
     for loc in walk(tokens if tokens is not None else _parser().parse(ep.body)):
         if loc.token.type != "image":
             continue
-        name = referenced_still(series, ep.path, str(loc.token.attrGet("src") or ""))
+        name = still_name(series.root, ep.path, str(loc.token.attrGet("src") or ""))
         if name:
             found.append((name, (ep.path, ep.body_line + loc.line)))
     return found
@@ -540,7 +519,7 @@ def _rewrite(series: Series, md: MarkdownIt, ep: Episode, t: _Text, old: str, ne
         for child in token.children:
             if child.type != "image" or "dest_span" not in child.meta:
                 continue
-            if referenced_still(series, ep.path, str(child.attrGet("src") or "")) != old:
+            if still_name(series.root, ep.path, str(child.attrGet("src") or "")) != old:
                 continue
             where = _locate(body_lines, token, child)
             if where is None:
@@ -556,7 +535,7 @@ def _rewrite(series: Series, md: MarkdownIt, ep: Episode, t: _Text, old: str, ne
             continue
         dest = m.group(2)
         target = dest[1:-1] if dest.startswith("<") and dest.endswith(">") else dest
-        if referenced_still(series, ep.path, target) == old:
+        if still_name(series.root, ep.path, target) == old:
             edits.append(_Edit(row, m.start(2), dest, _renamed_dest(dest, new)))
     head = t.head
     if t.cover_line is not None:
@@ -569,7 +548,7 @@ def _rewrite(series: Series, md: MarkdownIt, ep: Episode, t: _Text, old: str, ne
                 value = m.group(2)
                 quote = value[0] if value[:1] in "\"'" and len(value) > 1 else ""
                 inner = value[1:-1] if quote else value.rstrip()
-                if referenced_still(series, ep.path, inner) == old:
+                if still_name(series.root, ep.path, inner) == old:
                     renamed = _renamed_dest(inner, new)
                     head_lines[row] = (m.group(1) + quote + renamed + quote + m.group(3) + eol)
                     head = "".join(head_lines)
@@ -701,12 +680,15 @@ def remove_still(series: Series, name: str) -> None:
                              f"{exc.strerror or exc}") from None
 
 
-def remove_references(text: str, name: str) -> str:
-    """The episode text without the figure paragraphs (and `cover:`) that use still `name`.
+def remove_references(series: Series, path: Path, text: str, name: str) -> str:
+    """The text of the episode at `path` without the figure paragraphs (and `cover:`)
+    that show still `name`; figures of other images, even of the same file name in
+    another folder or on the web, stay.
 
     One blank line around a removed figure goes with it, so no gap is left behind.
     """
-    parsed, _ = episode_from_text(Path("episode.md"), text)
+    path = Path(path)
+    parsed, _ = episode_from_text(path, text)
     body = parsed.body
     head = text[: len(text) - len(body)]
     lines = _lines(body)
@@ -716,7 +698,8 @@ def remove_references(text: str, name: str) -> str:
             continue
         inline = md_tokens[i + 1]
         image = (inline.children or [None])[0]
-        if image is None or still_name(str(image.attrGet("src") or "")) != name:
+        if image is None or still_name(series.root, path,
+                                       str(image.attrGet("src") or "")) != name:
             continue
         first, last = token.map
         drop.update(range(first, last))
@@ -725,10 +708,10 @@ def remove_references(text: str, name: str) -> str:
         elif first > 0 and not lines[first - 1].strip():
             drop.add(first - 1)
     body = "".join(line for row, line in enumerate(lines) if row not in drop)
-    if parsed.front_ok and parsed.cover and still_name(parsed.cover) == name:
+    if parsed.front_ok and parsed.cover and still_name(series.root, path, parsed.cover) == name:
         head_lines = _lines(head)
         head = "".join(line for line in head_lines if not _COVER.match(_split_eol(line)[0])
-                       or still_name(_cover_value(line)) != name)
+                       or still_name(series.root, path, _cover_value(line)) != name)
     return head + body
 
 

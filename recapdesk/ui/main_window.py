@@ -839,7 +839,7 @@ class MainWindow(QMainWindow):
             for path in {Path(p) for p, _ in used}:
                 buffer = self.session.buffer(path)
                 text = buffer.text if buffer else path.read_text("utf-8")
-                texts[path] = remove_references(text, name)
+                texts[path] = remove_references(self.series, path, text, name)
             self._apply_texts(texts)
         elif not self.dialogs.confirm(self, "Remove Still", f"Move {name} to the trash?",
                                       ok="Move to Trash"):

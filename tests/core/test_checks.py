@@ -170,6 +170,20 @@ def test_alt_only_in_stills_yaml_is_fine(proj) -> None:  # noqa: ANN001
     assert run(root, "stills/stills.yaml") == []
 
 
+def test_a_remote_image_never_borrows_a_stills_alt_text(proj, make_image) -> None:  # noqa: ANN001
+    """A web image or an image in another folder that shares a still's file name is
+    another picture: the still's alt text in stills.yaml does not describe it."""
+    root = proj({"episodes/e.md": recap("![](https://example.com/img/ok.jpg)\n\n"
+                                        "![](../other/ok.jpg)\n")},
+                stills_yaml="ok.jpg:\n  alt: A described still\n")
+    make_image(root / "other" / "ok.jpg", size=(32, 18))
+    lines = run(root)
+    assert f"episodes/e.md:{BODY}: error: still ok.jpg has no alt text" in " ".join(lines)
+    assert any(line.startswith(f"episodes/e.md:{BODY + 2}: error: still ok.jpg has no alt")
+               for line in lines)
+    assert has_errors(check(open_project(root)))
+
+
 def test_remote_image_is_a_warning(proj) -> None:  # noqa: ANN001
     root = proj({"episodes/e.md": recap("![A still](https://example.com/x.jpg)\n")})
     line = only(run(root))

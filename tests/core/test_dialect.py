@@ -137,6 +137,17 @@ def test_alt_and_caption_fall_back_to_stills_yaml() -> None:
     assert 'alt="Own alt"' in html and "<figcaption>Own caption</figcaption>" in html
 
 
+def test_only_the_still_itself_takes_its_alt_and_caption() -> None:
+    """stills.yaml describes files in stills/: a web image or one in another folder with
+    the same file name keeps its own (empty) alt text and gets no caption."""
+    stills = {"a.jpg": Still("a.jpg", alt="From yaml", caption="Still From X Episode 1")}
+    md = build_markdown(stills=stills)
+    for src in ("https://example.com/img/a.jpg", "../other/a.jpg", "a.jpg"):
+        html = md.render(f"![]({src})\n")
+        assert 'alt=""' in html and "figcaption" not in html, src
+    assert 'alt="From yaml"' in md.render("![](../stills/a%2Ejpg)\n")
+
+
 def test_wikilinks_use_project_titles_and_mark_missing_and_unpublished() -> None:
     table = {"s01e03": LinkTarget("s01e03.html", "Episode 3 Recap"),
              "s01e04": LinkTarget(None, "Draft recap")}

@@ -18,6 +18,7 @@ from recapdesk.core import stills, storage
 from recapdesk.core.export.images import ImageError
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.model import Still
+from recapdesk.core.paths import still_name
 from recapdesk.core.project import open_project
 
 REPO = Path(__file__).resolve().parents[2]
@@ -241,7 +242,7 @@ def test_figure_markdown_renders_as_that_still(project: Path) -> None:
     assert "<figcaption>A &quot;long&quot; night</figcaption>" in html
     token = [t for t in build_markdown().parse(stills.figure_markdown(series, still, md_file))
              if t.type == "inline"][0].children[0]
-    assert stills.referenced_still(series, md_file, token.attrGet("src")) == "night shot #2.jpg"
+    assert still_name(series.root, md_file, token.attrGet("src")) == "night shot #2.jpg"
 
 
 # --- usages ---------------------------------------------------------------------------------
@@ -471,7 +472,9 @@ def test_remove_refuses_names_outside_stills(project: Path) -> None:
     assert (project / "recapdesk.yaml").is_file()
 
 
-def test_remove_references_drops_figures_and_cover() -> None:
+def test_remove_references_drops_figures_and_cover(project: Path) -> None:
+    series = open_project(project)
+    path = project / "episodes" / "s01e01.md"
     text = episode(1, 1, textwrap.dedent("""\
         Before.
 
@@ -485,7 +488,7 @@ def test_remove_references_drops_figures_and_cover() -> None:
 
         After.
         """), extra="cover: ../stills/a.jpg\nrating: 4\n")
-    out = stills.remove_references(text, "a.jpg")
+    out = stills.remove_references(series, path, text, "a.jpg")
     assert out == episode(1, 1, textwrap.dedent("""\
         Before.
 
@@ -495,4 +498,47 @@ def test_remove_references_drops_figures_and_cover() -> None:
 
         After.
         """), extra="rating: 4\n")
-    assert stills.remove_references(out, "nothing.jpg") == out
+    assert stills.remove_references(series, path, out, "nothing.jpg") == out
+
+
+def test_remove_references_keeps_other_images_of_the_same_file_name(project: Path) -> None:
+    """Only figures of the still itself go: an image on the web or in another folder
+    that happens to have the same file name is another picture."""
+    series = open_project(project)
+    path = project / "episodes" / "s01e01.md"
+    body = textwrap.dedent("""\
+        ![Ours](../stills/a.jpg)
+
+        ![On the web](https://example.com/img/a.jpg)
+
+        ![Elsewhere](../other/a.jpg)
+
+        ![Protocol-relative](//cdn.example.com/a.jpg)
+
+        ![Escaped](../stills/%61.jpg)
+        """)
+    text = episode(1, 1, body, extra="cover: https://example.com/img/a.jpg\n")
+    out = stills.remove_references(series, path, text, "a.jpg")
+    assert out == episode(1, 1, textwrap.dedent("""\
+        ![On the web](https://example.com/img/a.jpg)
+
+        ![Elsewhere](../other/a.jpg)
+
+        ![Protocol-relative](//cdn.example.com/a.jpg)
+        """), extra="cover: https://example.com/img/a.jpg\n")
+
+
+def test_still_name_is_the_still_a_source_points_at(tmp_path: Path) -> None:
+    root = tmp_path / "show"
+    recap = root / "episodes" / "s01e01.md"
+    nested = root / "episodes" / "season 1" / "e01.md"
+    assert still_name(root, recap, "../stills/a.jpg") == "a.jpg"
+    assert still_name(root, recap, "../stills/a%20b.jpg?v=2#top") == "a b.jpg"
+    assert still_name(root, recap, "..\\stills\\a.jpg") == "a.jpg"
+    assert still_name(root, recap, "./../stills/../stills/a.jpg") == "a.jpg"
+    assert still_name(root, nested, "../../stills/a.jpg") == "a.jpg"
+    for other in ("https://example.com/img/a.jpg", "//cdn.example.com/stills/a.jpg",
+                  "../other/a.jpg", "a.jpg", "../stills/sub/a.jpg", "/stills/a.jpg",
+                  "../../show/stills/../x/a.jpg", "data:image/png;base64,AAAA", "",
+                  "../stills/", "C:/stills/a.jpg", "file:///stills/a.jpg"):
+        assert still_name(root, recap, other) is None, other

@@ -11,6 +11,7 @@ operations that patch the body.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,7 @@ from recapdesk.core.export.site import ExportOptions, ExportPlan, PageRenderer
 from recapdesk.core.incremental import Body, IncrementalRenderer, diff
 from recapdesk.core.markdown import ImageRef, build_markdown
 from recapdesk.core.model import Episode, Series
-from recapdesk.core.paths import resolve_image
+from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.project import episode_from_text
 
 
@@ -100,6 +101,7 @@ def render_preview(series: Series, path: Path, text: str, *,
     ep, _ = episode_from_text(Path(path), text)
     renderer = PreviewRenderer(_plan(series, ep, spoiler_free))
     md = build_markdown(episodes=renderer.link_resolver, stills=series.stills,
+                        still_of=functools.partial(still_name, series.root, ep.path),
                         images=ImageSizes(series, ep.path), spoiler_free=spoiler_free,
                         heading_shift=heading_shift(ep.body), source_lines=True,
                         line_offset=ep.body_line - 1)
@@ -145,6 +147,8 @@ class LivePreview:
     def _set_series(self, series: Series) -> None:
         if self._blocks is None or self.series is None or series.stills != self.series.stills:
             self._blocks = IncrementalRenderer(episodes=self._resolve_link, stills=series.stills,
+                                               still_of=functools.partial(
+                                                   still_name, series.root, self.path),
                                                images=self._images,
                                                spoiler_free=self.spoiler_free)
         self.series = series

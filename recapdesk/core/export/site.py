@@ -33,7 +33,7 @@ from recapdesk.core.export import images as imgs
 from recapdesk.core.export import page as pg
 from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown
 from recapdesk.core.model import Episode, Problem, Series
-from recapdesk.core.paths import resolve_image
+from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.resources import resource_path, stylesheet, template_env
 
 MARKER = ".recapdesk-export"
@@ -315,9 +315,10 @@ def _checks_version() -> str:
     """Changes with RecapDesk and with the checks' code (remembered problems are the
     checks' answers)."""
     import recapdesk.core.checks as checks_module
+    import recapdesk.core.paths as paths_module
 
     digest = hashlib.sha256(f"{CACHE_VERSION} {__version__}".encode())
-    for module in (checks_module, imgs):
+    for module in (checks_module, paths_module, imgs):
         try:
             digest.update(Path(module.__file__).read_bytes())
         except (OSError, TypeError):
@@ -432,6 +433,7 @@ class PageRenderer:
         if known is None and self.opts.spoiler_free:  # its parse drops spoilers: ask again
             known = body_facts(ep.body)
         md = build_markdown(episodes=self.link_resolver, stills=self.series.stills,
+                            still_of=functools.partial(still_name, self.series.root, ep.path),
                             images=None if source_lines else self.image_resolver(ep),
                             spoiler_free=self.opts.spoiler_free,
                             heading_shift=int(known.has_h1) if known else 0,

@@ -16,7 +16,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from recapdesk.core.export.sanitize import sanitize
 from recapdesk.core.markdown.also_read import also_read_plugin
 from recapdesk.core.markdown.dispatch import dispatch_inline_rules
-from recapdesk.core.markdown.figures import ImageRef, ImageResolver, figures_plugin
+from recapdesk.core.markdown.figures import ImageRef, ImageResolver, StillOf, figures_plugin
 from recapdesk.core.markdown.headings import heading_ids_plugin
 from recapdesk.core.markdown.links import no_nested_links_plugin
 from recapdesk.core.markdown.sourcemap import sourcemap_plugin
@@ -69,6 +69,7 @@ def build_markdown(
     *,
     episodes: WikiResolver | None = None,
     stills: Mapping[str, Still] | None = None,
+    still_of: StillOf | None = None,
     images: ImageResolver | None = None,
     source_lines: bool = False,
     line_offset: int = 0,
@@ -81,6 +82,8 @@ def build_markdown(
     With no arguments `.render(text)` gives the article HTML export writes for `text`.
     episodes: resolves a wikilink target to a LinkTarget (or None when unknown).
     stills: still metadata by file name, for alt/caption fallbacks.
+    still_of: which still an image source is (`paths.still_name` for the recap's file;
+        without it, sources are read as written in a recap in `episodes/`).
     images: maps an image source as written to the exported URL and size.
     source_lines: add `data-line` (file line = body line + line_offset) for the preview.
     spoiler_free: drop spoiler blocks and inline spoilers.
@@ -97,7 +100,7 @@ def build_markdown(
     inline_spoiler_plugin(md)
     wikilink_plugin(md, resolver=episodes)
     no_nested_links_plugin(md)
-    figures_plugin(md, stills=stills, resolver=images)
+    figures_plugin(md, stills=stills, still_of=still_of, resolver=images)
     heading_ids_plugin(md, shift=heading_shift)
     if spoiler_free:
         spoiler_free_plugin(md)

@@ -1,21 +1,23 @@
 """Stills: an image alone in its paragraph becomes `<figure class="still">` with a caption.
 
 Alt text and caption come from the Markdown (`![alt](src "Caption")`) and fall back to
-`stills/stills.yaml`. Image sources go through an optional resolver that maps the path
-as written to the exported file and its size.
+`stills/stills.yaml` when the image is a still (`paths.still_name` decides which). Image
+sources go through an optional resolver that maps the path as written to the exported
+file and its size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from urllib.parse import unquote
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml as escape
 from markdown_it.rules_core import StateCore
 
 from recapdesk.core.model import Still
+from recapdesk.core.paths import still_name
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,15 @@ class ImageRef:
 
 
 ImageResolver = Callable[[str], ImageRef | None]
+StillOf = Callable[[str], str | None]
+
+# Without a project: sources read as written in a recap of a project's episodes/.
+_SOMEWHERE = Path("/project")
 
 
-def still_name(src: str) -> str:
-    """The file name a source path refers to (`../stills/a%20b.jpg` -> `a b.jpg`)."""
-    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
-    return path.rsplit("/", 1)[-1]
+def episode_still_of(src: str) -> str | None:
+    """The still a source written in a recap (`episodes/*.md`) points at, if any."""
+    return still_name(_SOMEWHERE, _SOMEWHERE / "episodes" / "recap.md", src)
 
 
 def _is_figure(children) -> bool:  # noqa: ANN001
@@ -54,13 +59,20 @@ def _mark_figures(state: StateCore) -> None:
 
 
 def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
-                   resolver: ImageResolver | None = None, lazy: bool = True) -> None:
-    """Register the figure rule and the image renderer."""
+                   still_of: StillOf | None = None, resolver: ImageResolver | None = None,
+                   lazy: bool = True) -> None:
+    """Register the figure rule and the image renderer.
+
+    `stills` holds still metadata by file name; `still_of` says which still a source
+    is (by default, as written in a recap in `episodes/`).
+    """
     stills = stills or {}
+    which = still_of or episode_still_of
     md.core.ruler.after("inline", "figures", _mark_figures)
 
     def meta_for(src: str) -> Still | None:
-        return stills.get(still_name(src))
+        name = which(src)
+        return stills.get(name) if name else None
 
     def image_texts(token, env) -> tuple[str, str]:  # noqa: ANN001
         alt = md.renderer.renderInlineAsText(token.children or [], md.options, env)
