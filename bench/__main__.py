@@ -119,8 +119,10 @@ def render_vs_floor(work: Path, rounds: int) -> dict:
     resolvers, heading shift read off the same parse) / markdown-it-py's commonmark."""
     from markdown_it import MarkdownIt
 
-    from recapdesk.core.export import site
+    from recapdesk.core.export.plan import ExportOptions, plan
     from recapdesk.core.markdown import build_markdown
+    from recapdesk.core.markdown.facts import forget_facts
+    from recapdesk.core.pages.renderer import PageRenderer
     from recapdesk.core.project import open_project
 
     project = work / "render50k"
@@ -129,13 +131,12 @@ def render_vs_floor(work: Path, rounds: int) -> dict:
                      still_cache=work / "stills")
     series = open_project(project)
     ep = series.episodes[0]
-    plan = site.plan(series, site.ExportOptions(out=work / "render50k-out"))
-    renderer = site.PageRenderer(plan)
+    renderer = PageRenderer(plan(series, ExportOptions(out=work / "render50k-out")).pages)
     floor = MarkdownIt("commonmark")
     body = ep.body
 
     def dialect() -> None:
-        site.forget_facts()  # a cold render: nothing known about the body
+        forget_facts()  # a cold render: nothing known about the body
         renderer.body_html(ep)
 
     def bare() -> None:

@@ -90,7 +90,7 @@ TIMED = {
     "recapdesk.ui.editor_tab:EditorTab": ["_changed"],
     "recapdesk.ui.session:Session": ["set_text", "autosave"],
     "recapdesk.ui.preview.view:PreviewView": ["update_page", "_patched", "_on_scrolled"],
-    "recapdesk.core.export.preview:LivePreview": ["update"],
+    "recapdesk.core.preview:LivePreview": ["update"],
     "recapdesk.core.incremental:IncrementalRenderer": ["render"],
 }
 

@@ -134,7 +134,8 @@ def _bar(done: int, total: int, message: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from recapdesk.core.export.site import ExportError, ExportOptions, plan, write
+    from recapdesk.core.export.plan import ExportError, ExportOptions, plan
+    from recapdesk.core.export.write import write
 
     series = _open(args.project)
     options = ExportOptions(out=args.out, episodes=args.episode, fragment=args.fragment,
@@ -176,7 +177,7 @@ def cmd_export(args: argparse.Namespace) -> int:
               f"in {elapsed:.2f} s", file=sys.stderr)
     main_page = out / "index.html" if the_plan.write_index else None
     if main_page is None and the_plan.targets:
-        from recapdesk.core.export.page import page_name
+        from recapdesk.core.pages.context import page_name
 
         main_page = out / page_name(the_plan.targets[0])
     print(main_page or out)

@@ -2,40 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from recapdesk.core.export.images import ImageError, probe
+from recapdesk.core.images import ImageError, probe
 from recapdesk.core.markdown import build_markdown
+from recapdesk.core.markdown.tokens import walk
 from recapdesk.core.model import SPOILER_LEVELS, STATUSES, Episode, Problem, Series
 from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.project import front_line, still_files
-
-
-@dataclass
-class Located:
-    """A token with the 0-based body line it sits on."""
-
-    token: Token
-    line: int
-
-
-def walk(tokens: list[Token]) -> Iterator[Located]:
-    """Every block and inline token with its body line (inline lines count soft breaks)."""
-    for token in tokens:
-        line = token.map[0] if token.map else 0
-        yield Located(token, line)
-        if token.type == "inline" and token.children:
-            offset = line
-            for child in token.children:
-                if child.type in ("softbreak", "hardbreak"):
-                    offset += 1
-                yield Located(child, offset)
 
 
 class _ImageCheck:

@@ -15,11 +15,10 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from recapdesk.core.export.page import SPOILER_WARNINGS
+from recapdesk.core.model import SPOILER_LEVELS, SPOILER_WARNINGS
 
 Edit = tuple[str, int, int]
 
-SPOILER_LEVELS = ("none", "minor", "major")
 INLINE_MARK = "||"
 
 # A Markdown line's prefix that belongs to the block structure, not to its text:

@@ -10,17 +10,20 @@ the system trash.
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from send2trash import send2trash
-
 from recapdesk.core import frontmatter, storage
 from recapdesk.core.model import STATUSES, Episode, Series, episode_code, parse_code
-from recapdesk.core.project import ProjectError, load_episode, read_text, save_episode
+from recapdesk.core.project import (
+    RENAMES_DIR,
+    ProjectError,
+    load_episode,
+    read_text,
+    save_episode,
+)
 
 __all__ = [
     "apply_renumbering",
@@ -262,33 +265,17 @@ def apply_renumbering(series: Series,
         save_episode(fresh)
         result[ep.path] = ep.path
         _refresh(ep, fresh)
-    # 2. the renames: first out of the way, then to the new names; never overwrite
-    by_path = {ep.path: ep for ep, _ in changes}
-    parked: list[tuple[Episode, Path, Path]] = []
-    try:
+    # 2. the new file names, all at once; a kill on the way is finished on the next open
+    if renames:
+        try:
+            storage.rename_together(renames, base=series.root,
+                                    record_dir=series.state_dir / RENAMES_DIR)
+        except OSError as exc:
+            raise ProjectError(exc.strerror or str(exc)) from exc
+        by_path = {ep.path: ep for ep, _ in changes}
         for old, new in renames.items():
-            temp = old.with_name(f".{old.name}.renumber-{os.getpid()}.tmp")
-            if temp.exists() or temp.is_symlink():
-                raise ProjectError(f"{temp.name} is in the way; remove it and try again")
-            os.replace(old, temp)
-            parked.append((by_path[old], temp, new))
-        while parked:
-            ep, temp, new = parked[0]
-            if new.exists() or new.is_symlink():
-                raise ProjectError(f"cannot rename {ep.path.name} to {new.name}: "
-                                   f"{new.name} already exists")
-            os.replace(temp, new)
-            parked.pop(0)
-            result[ep.path] = new
-            ep.path = new
-    except OSError as exc:
-        raise ProjectError(f"cannot rename an episode file: {exc.strerror or exc}") from exc
-    finally:
-        for ep, temp, _ in parked:  # put back what could not be renamed
-            if not ep.path.exists():
-                os.replace(temp, ep.path)
-        if renames:
-            storage.fsync_dir(next(iter(renames)).parent)
+            result[old] = new
+            by_path[old].path = new
     _sort(series)
     return result
 
@@ -299,10 +286,9 @@ def trash_episode(series: Series, ep: Episode) -> None:
     if not path.exists() and not path.is_symlink():
         raise ProjectError(f"{path.name} no longer exists")
     try:
-        send2trash(str(path))
+        storage.trash(path)
     except OSError as exc:
-        raise ProjectError(f"cannot move {path.name} to the trash: "
-                           f"{getattr(exc, 'strerror', None) or exc}") from exc
+        raise ProjectError(exc.strerror or str(exc)) from exc
     series.episodes[:] = [e for e in series.episodes if e is not ep]
 
 

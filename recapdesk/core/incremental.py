@@ -36,10 +36,12 @@ from markdown_it.rules_core.normalize import NEWLINES_RE, NULL_RE
 from markdown_it.token import Token
 from mdit_py_plugins.footnote.index import footnote_tail
 
-from recapdesk.core.export.sanitize import sanitize
 from recapdesk.core.markdown import ImageResolver, build_markdown, has_raw_html
+from recapdesk.core.markdown.facts import heading_shift
 from recapdesk.core.markdown.figures import StillOf
-from recapdesk.core.markdown.headings import RESERVED_IDS, inline_text, slugify, unique_slug
+from recapdesk.core.markdown.headings import FOUND_KEY, RESERVED_IDS, SHIFT_KEY, TAKEN_KEY
+from recapdesk.core.markdown.sanitize import sanitize
+from recapdesk.core.markdown.sourcemap import OFFSET_KEY
 from recapdesk.core.markdown.wikilinks import WikiResolver
 from recapdesk.core.model import Still
 
@@ -258,8 +260,6 @@ class IncrementalRenderer:
                                  sanitize_html=False)
         self.md.core.ruler.at("block", _block_keeping_footnotes)
         self.md.core.ruler.at("footnote_tail", _stash_footnotes)
-        self.md.core.ruler.at("heading_ids", _heading_ids)
-        self.md.core.ruler.at("sourcemap", _sourcemap)
         self._tail_rules = _rules_after(self.md, "footnote_tail")
         self.lines: list[str] = []
         self.steps: list[Step] = []
@@ -317,14 +317,13 @@ class IncrementalRenderer:
     # rendering ------------------------------------------------------------------------
 
     def _render_step(self, step: Step, offset: int, env: dict[str, Any]) -> _Rendered:
-        env["_line_offset"] = offset
-        env.setdefault("_bases", [])
-        env.setdefault("_ids", [])
+        env[OFFSET_KEY] = offset
+        found = env.setdefault(FOUND_KEY, [])
         state = StateCore(step.src, self.md, env)
         self.md.core.process(state)
         html = self.md.renderer.render(state.tokens, self.md.options, env)
-        return _Rendered(html, has_raw_html(state.tokens), tuple(env["_bases"]),
-                         tuple(env["_ids"]), offset)
+        return _Rendered(html, has_raw_html(state.tokens), tuple(b for b, _ in found),
+                         tuple(i for _, i in found), offset)
 
     def render(self, body: str, line_offset: int = 0, *, links_key: object = None) -> Body:
         """Render `body` (file line of its first line = `line_offset`).
@@ -350,7 +349,6 @@ class IncrementalRenderer:
         if h1:
             shift = 1
         elif h1_fn:  # a level-1 heading only in footnotes: it counts if they are shown
-            from recapdesk.core.export.site import heading_shift
             shift = heading_shift(body)
         else:
             shift = 0
@@ -367,8 +365,8 @@ class IncrementalRenderer:
             absolute = st.absolute
             offset = st.start + line_offset if absolute else 0
             if st.footnotes:
-                env = {"references": refs, "footnotes": footnotes, "_taken": taken,
-                       "_shift": shift, "_stash": stash, "_start": st.start}
+                env = {"references": refs, "footnotes": footnotes, TAKEN_KEY: taken,
+                       SHIFT_KEY: shift, "_stash": stash, "_start": st.start}
                 rendered.append((st, self._render_step(st, offset, env), absolute))
                 fresh += 1
                 continue
@@ -384,7 +382,7 @@ class IncrementalRenderer:
                 else:
                     entry = None
             if entry is None:
-                env = {"references": refs, "_taken": taken, "_shift": shift}
+                env = {"references": refs, TAKEN_KEY: taken, SHIFT_KEY: shift}
                 entry = self._render_step(st, offset, env)
                 fresh += 1
             used.setdefault(key, entry)
@@ -416,8 +414,8 @@ class IncrementalRenderer:
             opening = Token("footnote_reference_open", "", 1)
             opening.meta = {"label": label}
             tokens += [opening, *inner, Token("footnote_reference_close", "", -1)]
-        env = {"references": refs, "footnotes": footnotes, "_taken": taken,
-               "_shift": shift, "_line_offset": line_offset, "_bases": [], "_ids": []}
+        env = {"references": refs, "footnotes": footnotes, TAKEN_KEY: taken,
+               SHIFT_KEY: shift, OFFSET_KEY: line_offset, FOUND_KEY: []}
         state = StateCore("", self.md, env, tokens)
         for rule in self._tail_rules:
             rule(state)
@@ -463,7 +461,7 @@ def _rules_after(md: MarkdownIt, name: str) -> list[Callable[[StateCore], None]]
     return rules
 
 
-# --- core rules that read their page-wide context from env --------------------------------
+# --- footnotes numbered across the whole page ---------------------------------------------
 
 def _block_keeping_footnotes(state: StateCore) -> None:
     """The block rule, without letting a footnote definition reset the page's numbering
@@ -499,37 +497,6 @@ def _stash_footnotes(state: StateCore) -> None:
             continue
         (current if inside else kept).append(token)
     state.tokens = kept
-
-
-def _heading_ids(state: StateCore) -> None:
-    """`heading_ids_plugin`'s rule with the ids taken so far (and the shift) from env."""
-    env = state.env
-    shift = env.get("_shift", 0)
-    taken = env.setdefault("_taken", set(RESERVED_IDS))
-    bases = env.setdefault("_bases", [])
-    ids = env.setdefault("_ids", [])
-    tokens = state.tokens
-    for i, token in enumerate(tokens):
-        if token.type not in ("heading_open", "heading_close"):
-            continue
-        if shift:
-            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
-        if token.type == "heading_open" and not token.attrGet("id"):
-            text = inline_text(tokens[i + 1]) if i + 1 < len(tokens) else ""
-            base = slugify(text)
-            slug = unique_slug(base, taken)
-            bases.append(base)
-            ids.append(slug)
-            token.attrSet("id", slug)
-
-
-def _sourcemap(state: StateCore) -> None:
-    """`sourcemap_plugin`'s rule with the line offset from env."""
-    offset = state.env.get("_line_offset", 0)
-    for token in state.tokens:
-        if token.map and token.type != "inline":
-            token.attrSet("data-line", str(token.map[0] + offset))
-            token.attrSet("data-line-end", str(token.map[1] + offset))
 
 
 # --- the patch between two renders ------------------------------------------------------

@@ -17,7 +17,6 @@ moved to `journal/discarded/` (the last few are kept), never simply deleted. No 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -26,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from recapdesk.core import storage
+from recapdesk.core.owners import is_mine, owner_alive, owner_info
+from recapdesk.core.paths import inside
 
 JOURNAL_DIR = "journal"
 DISCARDED_DIR = "discarded"
@@ -95,11 +96,11 @@ class Journal:
         key = f"{digest}:{base_hash}:{bom}"
         if self._written.get(rel) == key and self.path_for(rel).exists():
             return False
-        owner = storage.owner_info()
+        owner = owner_info()
         doc = {"version": VERSION, "path": rel, "base_hash": base_hash, "bom": bom,
                "time": owner["time"], "owner": owner, "text_hash": digest, "text": text}
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            storage.make_dirs(self.folder)
         except OSError as exc:
             raise storage.StorageError(exc.errno, f"cannot write the recovery journal: "
                                                   f"{storage.reason(exc)}") from exc
@@ -111,8 +112,7 @@ class Journal:
     def clear(self, rel: str) -> None:
         """Forget this process's entry for `rel` (its text is saved or was thrown away)."""
         self._written.pop(rel, None)
-        with contextlib.suppress(FileNotFoundError):
-            self.path_for(rel).unlink()
+        storage.remove(self.path_for(rel))
 
     def has_entry(self, rel: str) -> bool:
         return self.path_for(rel).exists()
@@ -160,11 +160,7 @@ class Journal:
 
     def _inside(self, rel: str) -> Path | None:
         path = self.root / rel
-        try:
-            path.resolve().relative_to(self.root.resolve())
-        except (OSError, ValueError):
-            return None
-        return path
+        return path if inside(path, self.root) else None
 
     def recover(self, *, open_rels: set[str] | frozenset[str] = frozenset()) -> list[Recovery]:
         """Unsaved text left by processes that are gone (or by this one, for files it
@@ -174,10 +170,10 @@ class Journal:
         """
         by_rel: dict[str, list[Entry]] = {}
         for entry in self.entries():
-            if storage.is_mine(entry.owner):
+            if is_mine(entry.owner):
                 if entry.rel in open_rels:
                     continue
-            elif storage.owner_alive(entry.owner):
+            elif owner_alive(entry.owner):
                 continue  # another window is working on it right now
             by_rel.setdefault(entry.rel, []).append(entry)
         found: list[Recovery] = []
@@ -215,13 +211,13 @@ class Journal:
     def restored(self, recovery: Recovery) -> None:
         """The text was taken back into an editor (and journaled again by this process)."""
         for entry in (recovery.entry, *recovery.others):
-            if not storage.is_mine(entry.owner) or entry.file != self.path_for(entry.rel):
+            if not is_mine(entry.owner) or entry.file != self.path_for(entry.rel):
                 self._remove(entry.file)
 
     def discard(self, recovery: Recovery) -> None:
         """The writer threw the text away: keep a copy in `discarded/` for a while."""
         for entry in (recovery.entry, *recovery.others):
-            if storage.is_mine(entry.owner):
+            if is_mine(entry.owner):
                 self._written.pop(entry.rel, None)
         self._move_to_discarded([e.file for e in (recovery.entry, *recovery.others)])
 
@@ -233,20 +229,17 @@ class Journal:
 
     def _move_to_discarded(self, files: list[Path]) -> None:
         target = self.folder / DISCARDED_DIR
-        with contextlib.suppress(OSError):
-            target.mkdir(parents=True, exist_ok=True)
         for file in files:
             if not file.exists():
                 continue
             try:
-                os.replace(file, target / f"{int(time.time() * 1000)}-{file.name}")
+                storage.move_aside(file, target, f"{int(time.time() * 1000)}-{file.name}")
             except OSError:
                 self._remove(file)
         self._prune(target)
 
     def _remove(self, file: Path) -> None:
-        with contextlib.suppress(OSError):
-            file.unlink()
+        storage.remove(file, quiet=True)
 
     def _prune(self, folder: Path) -> None:
         try:

@@ -11,6 +11,11 @@ from typing import Any
 LEVELS = ("error", "warning")
 SPOILER_LEVELS = ("none", "minor", "major")
 STATUSES = ("draft", "final")
+# the line a page puts above the recap for each spoiler level
+SPOILER_WARNINGS = {
+    "minor": "– This recap contains minor spoilers! –",
+    "major": "– This recap contains major spoilers! –",
+}
 
 _CODE_RE = re.compile(r"^s(\d{1,3})e(\d{1,4})$", re.IGNORECASE)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,11 +12,12 @@ from ruamel.yaml.error import YAMLError
 
 from recapdesk.core import frontmatter, storage
 from recapdesk.core.model import Episode, Problem, Series, Still, episode_code
+from recapdesk.core.paths import IMAGE_SUFFIXES, inside
 from recapdesk.core.resources import resource_path, template_env
 
 MANIFEST = "recapdesk.yaml"
 STILLS_YAML = "stills.yaml"
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+RENAMES_DIR = "renames"  # in .recapdesk/: records of renames in progress
 MAX_TEXT_BYTES = 8 * 1024 * 1024  # a recap larger than this is refused, not read
 
 
@@ -64,7 +64,7 @@ def _read_yaml_mapping(series: Series, path: Path, shape: str) -> Any:
 
     Returns the round-trip mapping, or None when it cannot be used (`shape` says why).
     """
-    if not _inside(path, series.root):
+    if not inside(path, series.root):
         _problem(series, path, 1, "error", "links to a file outside the project; not read")
         return None
     try:
@@ -180,7 +180,7 @@ def _load_episodes(series: Series) -> None:
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.md")):
-        if not _inside(path, series.root):
+        if not inside(path, series.root):
             _problem(series, path, 1, "error", "links to a file outside the project; left out")
             continue
         if not path.is_file():
@@ -250,7 +250,7 @@ def save_stills(series: Series) -> None:
                 entry[key] = value
             elif key in entry:
                 del entry[key]
-    series.stills_dir.mkdir(parents=True, exist_ok=True)
+    storage.make_dirs(series.stills_dir)
     storage.atomic_write(series.stills_dir / STILLS_YAML, frontmatter.dump(doc))
     series.stills_doc = doc
 
@@ -263,19 +263,13 @@ def still_files(series: Series) -> list[Path]:
                   if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith("."))
 
 
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
 # --- opening and creating ---------------------------------------------------------
 
-def open_project(path: Path) -> Series:
+def open_project(path: Path, *, repair: bool = True) -> Series:
     """Read a project folder into a Series. Problems found while reading are collected.
 
+    A rename that a killed RecapDesk left half done is finished (or undone) first, and
+    said among the problems; without `repair` (a read-only opening) it is only said.
     Raises ProjectError when `path` is not a project folder at all.
     """
     root = Path(path).expanduser()
@@ -288,21 +282,23 @@ def open_project(path: Path) -> Series:
     if not is_project(root):
         raise ProjectError(f"{root}: not a RecapDesk project (no {MANIFEST})")
     series = Series(root=root.resolve(), manifest=CommentedMap())
+    _finish_renames(series, repair)
     _load_manifest(series)
     _load_episodes(series)
     _load_stills(series)
     return series
 
 
+def _finish_renames(series: Series, repair: bool) -> None:
+    """Complete renames a killed RecapDesk left (recaps hidden under temporary names)."""
+    notes = storage.finish_renames(series.state_dir / RENAMES_DIR, series.root, repair=repair)
+    notes += storage.recover_parked(series.episodes_dir, repair=repair)
+    for note in notes:
+        _problem(series, note.path, 1, "warning" if note.fixed else "error", note.message)
+
+
 def save_manifest(series: Series) -> None:
     storage.atomic_write(series.root / MANIFEST, frontmatter.dump(series.manifest))
-
-
-def slugify(text: str) -> str:
-    """A file-name/URL friendly slug that keeps letters of any script."""
-    text = re.sub(r"[^\w\s-]", "", text.strip().lower(), flags=re.UNICODE)
-    text = re.sub(r"[\s_-]+", "-", text).strip("-")
-    return text or "recap"
 
 
 def new_episode(series: Series, *, season: int = 1, number: int | None = None,
@@ -312,7 +308,7 @@ def new_episode(series: Series, *, season: int = 1, number: int | None = None,
         numbers = [e.number for e in series.episodes if e.season == season and e.number]
         number = max(numbers, default=0) + 1
     code = episode_code(season, number) or "episode"
-    series.episodes_dir.mkdir(parents=True, exist_ok=True)
+    storage.make_dirs(series.episodes_dir)
     path = series.episodes_dir / f"{code}.md"
     if path.exists():
         raise ProjectError(f"{series.rel(path)} already exists")
@@ -363,9 +359,8 @@ def create_project(path: Path, title: str, **facts: Any) -> Series:
     if not title.strip():
         raise ProjectError("a project needs a title")
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        (root / "episodes").mkdir(exist_ok=True)
-        (root / "stills").mkdir(exist_ok=True)
+        for folder in (root, root / "episodes", root / "stills"):
+            storage.make_dirs(folder)
         manifest = CommentedMap()
         manifest["title"] = title.strip()
         for key, value in facts.items():
@@ -383,6 +378,6 @@ def create_project(path: Path, title: str, **facts: Any) -> Series:
 
 def copy_sample(dest: Path) -> Path:
     """Copy the bundled sample series to `dest` (a writable place) and return it."""
-    shutil.copytree(resource_path("sample"), dest,
-                    ignore=shutil.ignore_patterns(".recapdesk", "export", "__pycache__"))
+    storage.copy_tree(resource_path("sample"), dest,
+                      ignore=shutil.ignore_patterns(".recapdesk", "export", "__pycache__"))
     return dest

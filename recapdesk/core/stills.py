@@ -21,18 +21,11 @@ from markdown_it.rules_inline.image import image as _image_rule
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 from ruamel.yaml.comments import CommentedMap
-from send2trash import send2trash
 
 from recapdesk.core import storage
-from recapdesk.core.checks import walk
-from recapdesk.core.export.images import (
-    FORMATS,
-    MAX_FILE_BYTES,
-    ImageError,
-    decode,
-    open_image,
-)
+from recapdesk.core.images import FORMATS, MAX_FILE_BYTES, ImageError, validate
 from recapdesk.core.markdown import build_markdown
+from recapdesk.core.markdown.tokens import walk
 from recapdesk.core.model import Episode, Series, Still, parse_code
 from recapdesk.core.paths import IMAGE_SUFFIXES, still_name
 from recapdesk.core.project import (
@@ -40,8 +33,8 @@ from recapdesk.core.project import (
     episode_from_text,
     read_text,
     save_stills,
-    slugify,
 )
+from recapdesk.core.slugs import slugify
 
 __all__ = [
     "ImageError", "StillError", "Usage", "caption_for", "figure_markdown", "import_image",
@@ -66,7 +59,7 @@ def name_prefix(episode: Episode | None) -> str:
     """The file-name prefix of new stills: the episode code (`s01e04`) or `still`."""
     if episode is None:
         return "still"
-    return episode.code or slugify(episode.stem)
+    return episode.code or slugify(episode.stem, fallback="recap")
 
 
 def next_name(series: Series, prefix: str, suffix: str) -> str:
@@ -163,20 +156,6 @@ def _read_source(source: Path | bytes) -> bytes:
     return data
 
 
-def validate_image(data: bytes) -> str:
-    """Check that `data` is a whole, decodable jpg/png/webp/gif of a sane pixel size.
-
-    Returns the Pillow format name; raises ImageError with a clear message otherwise.
-    The pixel count is checked from the header before anything is decoded.
-    """
-    im = open_image(data)
-    try:
-        decode(im, (max(1, im.width // 8), max(1, im.height // 8)))
-        return str(im.format)
-    finally:
-        im.close()
-
-
 def _suffix_for(fmt: str, source: Path | bytes, ext_hint: str | None) -> str:
     """The real format's extension, keeping the source's spelling when it agrees (.jpeg)."""
     canonical = FORMATS[fmt]
@@ -200,29 +179,19 @@ def import_image(series: Series, source: Path | bytes, *, episode: Episode | Non
     supported image, StillError when it cannot be saved.
     """
     data = _read_source(source)
-    fmt = validate_image(data)
+    fmt = validate(data)
     suffix = _suffix_for(fmt, source, ext_hint)
-    series.stills_dir.mkdir(parents=True, exist_ok=True)
     prefix = name_prefix(episode)
-    for _ in range(1000):
-        name = next_name(series, prefix, suffix)
-        dest = series.stills_dir / name
-        try:
-            with open(dest, "xb"):  # reserve the name: never replace another file
-                pass
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise StillError(f"cannot write in stills/: {exc.strerror or exc}") from None
-        break
-    else:  # pragma: no cover - a thousand racing writers
-        raise StillError("no free name for the still")
     try:
-        storage.atomic_write(dest, data)
+        storage.make_dirs(series.stills_dir)
+        for _ in range(1000):
+            name = next_name(series, prefix, suffix)
+            if storage.write_new(series.stills_dir / name, data):  # never over another file
+                break
+        else:  # pragma: no cover - a thousand racing writers
+            raise StillError("no free name for the still")
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            dest.unlink()
-        raise StillError(f"cannot save {name}: {exc.strerror or exc}") from None
+        raise StillError(f"cannot save the still in stills/: {exc.strerror or exc}") from None
     still = Still(name=name, caption=caption_for(series, episode),
                   episode=episode.id if episode is not None else "")
     series.stills[name] = still
@@ -612,10 +581,9 @@ def rename_still(series: Series, old: str, new: str,
         if text is not None:
             changed[ep.path] = text
     try:
-        os.rename(src, dest)
+        storage.rename(src, dest)
     except OSError as exc:
-        raise StillError(f"cannot rename {old}: {exc.strerror or exc}") from None
-    storage.fsync_dir(series.stills_dir)
+        raise StillError(exc.strerror or str(exc)) from None
     previous = (dict(series.stills), series.stills_doc)
     _rename_entry(series, old, new)
     try:
@@ -624,7 +592,7 @@ def rename_still(series: Series, old: str, new: str,
     except OSError as exc:
         series.stills, series.stills_doc = previous
         with contextlib.suppress(OSError):
-            os.rename(dest, src)
+            storage.rename(dest, src)
         raise StillError(f"cannot write stills.yaml: {exc.strerror or exc}") from None
     return changed
 
@@ -667,9 +635,9 @@ def remove_still(series: Series, name: str) -> None:
     path = series.stills_dir / name
     if path.exists():
         try:
-            send2trash(str(path))
-        except Exception as exc:  # noqa: BLE001 - send2trash raises several kinds
-            raise StillError(f"cannot move {name} to the trash: {exc}") from None
+            storage.trash(path)
+        except OSError as exc:
+            raise StillError(exc.strerror or str(exc)) from None
     if name in series.stills:
         previous = series.stills.pop(name)
         try:

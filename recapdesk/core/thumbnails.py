@@ -17,12 +17,7 @@ from pathlib import Path
 from PIL import Image
 
 from recapdesk.core import storage
-from recapdesk.core.export.images import (
-    MAX_FILE_BYTES,
-    ImageError,
-    decode,
-    open_image,
-)
+from recapdesk.core.images import MAX_FILE_BYTES, ImageError, decode, open_image, orientation
 from recapdesk.core.model import Series
 
 __all__ = ["ImageError", "THUMB_SIZE", "cache_dir_for", "cache_key", "thumbnail"]
@@ -69,14 +64,6 @@ def _read(path: Path) -> bytes:
     return data
 
 
-def _orientation(im: Image.Image) -> int:
-    try:
-        value = im.getexif().get(0x0112, 1)
-    except Exception:  # noqa: BLE001 - a broken EXIF block only loses the rotation
-        return 1
-    return value if isinstance(value, int) else 1
-
-
 def _has_alpha(im: Image.Image) -> bool:
     return im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or (
         im.mode == "P" and "transparency" in im.info)
@@ -87,7 +74,7 @@ def render(data: bytes, size: int = THUMB_SIZE) -> tuple[bytes, str]:
     im = open_image(data)
     try:
         width, height = im.size
-        orientation = _orientation(im)
+        turn = orientation(im)
         scale = min(1.0, size / max(width, height))
         target = (max(1, round(width * scale)), max(1, round(height * scale)))
         # JPEG decodes at 1/2, 1/4 or 1/8 scale; a few percent short of the target is
@@ -100,8 +87,8 @@ def render(data: bytes, size: int = THUMB_SIZE) -> tuple[bytes, str]:
             out_im = out_im.reduce(factor)
         if out_im.size != target:
             out_im = out_im.resize(target, Image.Resampling.LANCZOS)
-        if orientation in _TRANSPOSE:
-            out_im = out_im.transpose(_TRANSPOSE[orientation])
+        if turn in _TRANSPOSE:
+            out_im = out_im.transpose(_TRANSPOSE[turn])
         buf = io.BytesIO()
         if alpha:
             out_im.save(buf, "PNG", compress_level=6)
@@ -149,7 +136,7 @@ def thumbnail(path: Path, cache_dir: Path, size: int = THUMB_SIZE) -> Path:
 
 def _store(dest: Path, data: bytes) -> bool:
     try:
-        dest.parent.mkdir(parents=True, exist_ok=True)
+        storage.make_dirs(dest.parent)
         storage.atomic_write(dest, data)
     except OSError:
         return False

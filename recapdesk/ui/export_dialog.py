@@ -1,6 +1,6 @@
 """The Export dialog: the SPEC's export options, a progress bar with Cancel, a summary.
 
-All reading and writing goes through the core (`site.plan()` and the `site.write()`
+All reading and writing goes through the core (`export.plan.plan()` and `export.write.write()`
 generator). Both run off the UI thread: planning reads and checks the project, writing
 resizes the images. Cancel stops between two steps and closes the generator, whose
 cleanup removes its staging folder; the previous export is left exactly as it was.
@@ -37,16 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from recapdesk.core.export.page import page_name
-from recapdesk.core.export.site import (
-    ExportError,
-    ExportOptions,
-    ExportPlan,
-    default_out,
-    plan,
-    write,
-)
+from recapdesk.core.export.plan import ExportError, ExportOptions, ExportPlan, default_out, plan
+from recapdesk.core.export.write import write
 from recapdesk.core.model import Series
+from recapdesk.core.pages.context import page_name
 from recapdesk.core.project import ProjectError, open_project
 
 KINDS = ("site", "single", "fragment")
@@ -121,7 +115,7 @@ def _ident(series: Series, path: Path) -> str:
 
 
 class WriteJob(QThread):
-    """Iterates `site.write(plan)` and reports each step; `cancel()` is thread-safe."""
+    """Iterates `write(plan)` and reports each step; `cancel()` is thread-safe."""
 
     progress = Signal(int, int, str)  # done, total, message (emitted in this thread)
     completed = Signal(float)  # seconds spent writing

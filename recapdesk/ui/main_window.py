@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from recapdesk.core import episode_ops, storage
-from recapdesk.core.export.preview import LivePreview
 from recapdesk.core.journal import Recovery, compare_texts
 from recapdesk.core.model import Series
 from recapdesk.core.outline import reading_minutes, renumber
+from recapdesk.core.owners import describe_owner
+from recapdesk.core.preview import LivePreview
 from recapdesk.core.project import (
     MANIFEST,
     STILLS_YAML,
@@ -296,7 +297,7 @@ class MainWindow(QMainWindow):
         owner = self.session.other_owner(root) if is_project(root) and not access else None
         access = access or "write"
         if owner is not None:
-            choice = self.dialogs.project_locked(self, storage.describe_owner(owner))
+            choice = self.dialogs.project_locked(self, describe_owner(owner))
             if choice not in ("open_anyway", "read_only"):
                 return False
             access = "shared" if choice == "open_anyway" else "read_only"
@@ -352,7 +353,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Opened read-only: " + s.read_only_reason(), 20000)
         elif s.access == "shared" and s.lock_owner:
             self.statusBar().showMessage(
-                f"Also open in {storage.describe_owner(s.lock_owner)}: saves from both "
+                f"Also open in {describe_owner(s.lock_owner)}: saves from both "
                 "windows can overwrite each other.", 20000)
 
     def _read_only_refusal(self, title: str) -> bool:
@@ -1031,7 +1032,7 @@ class MainWindow(QMainWindow):
 
     def copy_html_for_cms(self) -> None:
         """Put the current recap's article HTML on the clipboard (HTML and plain text)."""
-        from recapdesk.core.export.site import ExportError
+        from recapdesk.core.export.plan import ExportError
         from recapdesk.ui.cms_copy import copy_fragment_to_clipboard
 
         tab = self.current_tab()
@@ -1203,7 +1204,7 @@ class MainWindow(QMainWindow):
 
     def _lock_lost(self, owner: dict) -> None:
         self.dialogs.warn(self, "Project opened elsewhere",
-                          f"This project was taken over by {storage.describe_owner(owner)}. "
+                          f"This project was taken over by {describe_owner(owner)}. "
                           "Saves from both windows can overwrite each other; close one of them.")
 
     # --- crash recovery ----------------------------------------------------------------

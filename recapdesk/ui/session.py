@@ -20,9 +20,11 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from recapdesk.core import storage
+from recapdesk.core import locking, storage
 from recapdesk.core.journal import Journal, Recovery
 from recapdesk.core.model import Episode, Series
+from recapdesk.core.owners import describe_owner
+from recapdesk.core.paths import inside
 from recapdesk.core.project import (
     MANIFEST,
     ProjectError,
@@ -35,7 +37,7 @@ AUTOSAVE_DELAY_MS = 1500  # a pause this long puts typed text on disk
 AUTOSAVE_MAX_MS = 8000  # while typing without pause, save at least this often
 JOURNAL_DELAY_MS = 300  # a pause this long puts typed text in the recovery journal
 JOURNAL_MAX_MS = 1000  # while typing without pause, journal at least this often
-LOCK_REFRESH_MS = storage.LOCK_REFRESH_S * 1000
+LOCK_REFRESH_MS = locking.LOCK_REFRESH_S * 1000
 RETRY_MS = 5000  # after a failed save (disk full, file locked), try again this often
 
 NOT_UTF8 = "This file is not UTF-8 text. It is shown read-only and is never saved over."
@@ -133,10 +135,7 @@ class Session(QObject):
         root = self.project_root(path)
         if self.series is not None and self.series.root == root and self.locked:
             return None
-        info = storage.read_lock(root / ".recapdesk")
-        if info is None or storage.is_mine(info) or not storage.owner_alive(info):
-            return None
-        return info
+        return locking.other_owner(root / ".recapdesk")
 
     def open_project(self, path: Path, *, access: str = "write") -> Series:
         """Open a project folder; raises ProjectError with a clear message.
@@ -162,7 +161,7 @@ class Session(QObject):
 
     def _take_lock(self, series: Series) -> None:
         try:
-            owner = storage.acquire_lock(series.state_dir)
+            owner = locking.acquire_lock(series.state_dir)
         except OSError as exc:
             self.lock_problem = (f"The project folder is not writable ({storage.reason(exc)}): "
                                  "changes cannot be saved or kept for recovery.")
@@ -189,7 +188,7 @@ class Session(QObject):
         self._lock_timer.stop()
         self._retry_timer.stop()
         if self.series is not None and self.locked:
-            storage.release_lock(self.series.state_dir)
+            locking.release_lock(self.series.state_dir)
         self.locked = False
         self.buffers.clear()
         return ok
@@ -199,7 +198,7 @@ class Session(QObject):
         if self.series is None or not self.locked:
             return
         try:
-            other = storage.refresh_lock(self.series.state_dir)
+            other = locking.refresh_lock(self.series.state_dir)
         except OSError:
             return  # tried again next time
         if other is not None:
@@ -225,13 +224,7 @@ class Session(QObject):
             return None
 
     def _inside(self, path: Path) -> bool:
-        if self.series is None:
-            return True
-        try:
-            path.resolve().relative_to(self.series.root)
-        except (OSError, ValueError):
-            return False
-        return True
+        return self.series is None or inside(path, self.series.root)
 
     # --- buffers ---------------------------------------------------------------------
 
@@ -275,7 +268,7 @@ class Session(QObject):
         return buffer
 
     def read_only_reason(self) -> str:
-        who = storage.describe_owner(self.lock_owner) if self.lock_owner else "another program"
+        who = describe_owner(self.lock_owner) if self.lock_owner else "another program"
         return (f"This project is open in {who}. It is shown read-only here: nothing is "
                 "saved from this window.")
 
@@ -365,7 +358,7 @@ class Session(QObject):
             return False
         data = _encode(buffer.text, buffer.bom)
         try:
-            buffer.path.parent.mkdir(parents=True, exist_ok=True)
+            storage.make_dirs(buffer.path.parent)
             digest = storage.atomic_write(buffer.path, data)
         except OSError as exc:
             self.write_journal()

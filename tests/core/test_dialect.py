@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from recapdesk.core.export.sanitize import sanitize
 from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown, has_raw_html
+from recapdesk.core.markdown.sanitize import sanitize
 from recapdesk.core.model import Still
 
 FIXTURES = Path(__file__).parent / "fixtures"

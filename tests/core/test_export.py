@@ -1,4 +1,4 @@
-"""Export end to end through recapdesk.core.export.site: plan, write, export."""
+"""Export end to end through recapdesk.core.export: plan, write, export."""
 
 from __future__ import annotations
 
@@ -15,15 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from recapdesk.core.export.site import (
-    MARKER,
-    ExportError,
-    ExportOptions,
-    ExportPlan,
-    export,
-    plan,
-    write,
-)
+from recapdesk.core.export.plan import MARKER, ExportError, ExportOptions, ExportPlan, plan
+from recapdesk.core.export.write import export, write
 from recapdesk.core.project import open_project
 from recapdesk.core.resources import stylesheet
 

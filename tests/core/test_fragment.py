@@ -9,7 +9,7 @@ import pytest
 
 from recapdesk.cli import main as cli
 from recapdesk.core.export.fragment import episode_fragment, fragment_text
-from recapdesk.core.export.site import ExportError
+from recapdesk.core.export.plan import ExportError
 from recapdesk.core.project import open_project
 
 BASE_URL = "https://example.com/last-ferry-to-udo/"

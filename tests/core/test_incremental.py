@@ -9,10 +9,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from recapdesk.core.export.preview import LivePreview, render_preview
-from recapdesk.core.export.site import heading_shift
+from recapdesk.core.export import caches
+from recapdesk.core.export.plan import ExportOptions
+from recapdesk.core.export.write import export
 from recapdesk.core.incremental import Body, IncrementalRenderer, diff, shift_lines
 from recapdesk.core.markdown import build_markdown
+from recapdesk.core.markdown.facts import forget_facts, heading_shift
+from recapdesk.core.pages.renderer import PageRenderer
+from recapdesk.core.preview import LivePreview, render_preview
 from recapdesk.core.project import open_project
 
 # Lines that make block structure interesting: containers, fences, lists that continue,
@@ -261,43 +265,37 @@ def _cold_export(project: Path, out: Path, **options) -> dict[str, bytes]:  # no
     """What an export without any cache or earlier export writes."""
     import shutil
 
-    from recapdesk.core.export import site
-
     shutil.rmtree(project / ".recapdesk" / "cache", ignore_errors=True)
-    site.forget_facts()
-    site.export(open_project(project), site.ExportOptions(out=out, **options))
+    forget_facts()
+    export(open_project(project), ExportOptions(out=out, **options))
     return _tree(out)
 
 
 @pytest.fixture
 def rendered(monkeypatch) -> list[str]:  # noqa: ANN001
     """The episodes whose page bodies export renders (file names)."""
-    from recapdesk.core.export import site
-
     names: list[str] = []
-    original = site.PageRenderer.body_html
+    original = PageRenderer.body_html
 
     def body_html(self, ep, **kwargs):  # noqa: ANN001, ANN003, ANN202
         names.append(ep.path.name)
         return original(self, ep, **kwargs)
 
-    monkeypatch.setattr(site.PageRenderer, "body_html", body_html)
+    monkeypatch.setattr(PageRenderer, "body_html", body_html)
     return names
 
 
 def test_export_again_rebuilds_only_the_changed_episode(sample_project: Path, tmp_path: Path,
                                                          rendered: list[str]) -> None:
-    from recapdesk.core.export import site
-
     out = tmp_path / "site"
-    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    export(open_project(sample_project), ExportOptions(out=out))
     assert sorted(rendered) == ["s01e01.md", "s01e02.md", "s01e03.md"]  # s01e04 is a draft
     first = _inodes(out)
     episode = sample_project / "episodes" / "s01e02.md"
     episode.write_text(episode.read_text("utf-8").replace("\n## ", "\nA new line.\n\n## ", 1),
                        "utf-8")
     rendered.clear()
-    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    export(open_project(sample_project), ExportOptions(out=out))
     assert rendered == ["s01e02.md"]
     second = _inodes(out)
     # what did not change is the last export's file itself (a hard link), not a copy
@@ -312,15 +310,13 @@ def test_export_again_rebuilds_only_the_changed_episode(sample_project: Path, tm
 
 def test_a_new_title_rebuilds_every_page(sample_project: Path, tmp_path: Path,
                                          rendered: list[str]) -> None:
-    from recapdesk.core.export import site
-
     out = tmp_path / "site"
-    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    export(open_project(sample_project), ExportOptions(out=out))
     episode = sample_project / "episodes" / "s01e03.md"
     episode.write_text(episode.read_text("utf-8").replace('title: "', 'title: "Renamed ', 1),
                        "utf-8")
     rendered.clear()
-    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    export(open_project(sample_project), ExportOptions(out=out))
     assert sorted(rendered) == ["s01e01.md", "s01e02.md", "s01e03.md"]
     assert "Renamed" in (out / "s01e01.html").read_text("utf-8")  # the list of recaps
     assert _tree(out) == _cold_export(sample_project, tmp_path / "cold")
@@ -329,15 +325,13 @@ def test_a_new_title_rebuilds_every_page(sample_project: Path, tmp_path: Path,
 def test_files_changed_after_an_export_are_written_again(sample_project: Path,
                                                          tmp_path: Path, make_image,  # noqa: ANN001
                                                          rendered: list[str]) -> None:
-    from recapdesk.core.export import site
-
     out = tmp_path / "site"
-    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    export(open_project(sample_project), ExportOptions(out=out))
     (out / "s01e01.html").write_text("tampered", "utf-8")  # someone edited the output
     still = sample_project / "stills" / "s01e02-01.jpg"
     make_image(still, size=(1920, 1080), color=(10, 200, 30))  # a new picture, same size
     rendered.clear()
-    site.export(open_project(sample_project), site.ExportOptions(out=out))
+    export(open_project(sample_project), ExportOptions(out=out))
     assert rendered == []  # the pages are remembered; only the files are put back
     assert "tampered" not in (out / "s01e01.html").read_text("utf-8")
     assert _tree(out) == _cold_export(sample_project, tmp_path / "cold")
@@ -347,13 +341,11 @@ def test_files_changed_after_an_export_are_written_again(sample_project: Path,
                                      {"spoiler_free": True}, {"episodes": ["s01e02"]}])
 def test_export_variants_again_equal_a_cold_export(sample_project: Path, tmp_path: Path,
                                                    options: dict) -> None:
-    from recapdesk.core.export import site
-
     out = tmp_path / "site"
-    site.export(open_project(sample_project), site.ExportOptions(out=out, **options))
+    export(open_project(sample_project), ExportOptions(out=out, **options))
     episode = sample_project / "episodes" / "s01e02.md"
     episode.write_text(episode.read_text("utf-8") + "\nOne more line.\n", "utf-8")
-    site.export(open_project(sample_project), site.ExportOptions(out=out, **options))
+    export(open_project(sample_project), ExportOptions(out=out, **options))
     again = _tree(out)
     assert "One more line." in again["s01e02.html"].decode("utf-8")
     assert again == _cold_export(sample_project, tmp_path / "cold", **options)
@@ -363,11 +355,9 @@ def test_remembered_checks_are_the_checks(sample_project: Path) -> None:
     """Export remembers each episode's problems and each still's decode; what it lists
     is always what checks.check() finds now."""
     from recapdesk.core.checks import check
-    from recapdesk.core.export import site
-
     def same() -> list:
         series = open_project(sample_project)
-        found = site._check(series)  # noqa: SLF001
+        found = caches.checked(series)
         assert found == check(series)
         return found
 

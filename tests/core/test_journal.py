@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from recapdesk.core import journal as jr
-from recapdesk.core import storage
+from recapdesk.core import locking, owners, storage
 from recapdesk.core.journal import Journal, compare_texts, safe_rel
 
 REL = "episodes/e.md"
@@ -189,30 +189,30 @@ def test_compare_texts_is_a_unified_diff() -> None:
 
 def test_lock_records_owner_and_start_time(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
-    assert storage.acquire_lock(state) is None
-    info = storage.read_lock(state)
+    assert locking.acquire_lock(state) is None
+    info = locking.read_lock(state)
     assert info["pid"] == os.getpid() and info["host"] == socket.gethostname()
-    assert info["started"] == storage.process_started(os.getpid())
-    assert storage.owner_alive(info) and storage.is_mine(info)
+    assert info["started"] == owners.process_started(os.getpid())
+    assert owners.owner_alive(info) and owners.is_mine(info)
 
 
 def test_lock_of_a_dead_process_is_taken_over_silently(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
     state.mkdir()
-    (state / storage.LOCK_NAME).write_text(json.dumps(_foreign_owner()))
-    assert storage.acquire_lock(state) is None
-    assert storage.is_mine(storage.read_lock(state))
+    (state / locking.LOCK_NAME).write_text(json.dumps(_foreign_owner()))
+    assert locking.acquire_lock(state) is None
+    assert owners.is_mine(locking.read_lock(state))
 
 
 def test_reused_pid_does_not_keep_a_lock_alive(tmp_path: Path) -> None:
     """A live pid whose start time differs is another process that got the number."""
     info = _foreign_owner(os.getppid(), started="1")
-    assert storage.process_started(os.getppid()) not in (None, "1")
-    assert not storage.owner_alive(info)
+    assert owners.process_started(os.getppid()) not in (None, "1")
+    assert not owners.owner_alive(info)
     state = tmp_path / ".recapdesk"
     state.mkdir()
-    (state / storage.LOCK_NAME).write_text(json.dumps(info))
-    assert storage.acquire_lock(state) is None
+    (state / locking.LOCK_NAME).write_text(json.dumps(info))
+    assert locking.acquire_lock(state) is None
 
 
 def test_lock_from_another_machine_is_live_while_refreshed(tmp_path: Path) -> None:
@@ -220,41 +220,41 @@ def test_lock_from_another_machine_is_live_while_refreshed(tmp_path: Path) -> No
     state.mkdir()
     now = time.time()
     other = {"pid": 1, "host": socket.gethostname() + "-laptop", "time": now - 30}
-    (state / storage.LOCK_NAME).write_text(json.dumps(other))
-    assert storage.acquire_lock(state) == other
-    old = {**other, "time": now - storage.LOCK_STALE_S - 60}
-    (state / storage.LOCK_NAME).write_text(json.dumps(old))
-    assert storage.lock_is_stale(old)
-    assert storage.acquire_lock(state) is None
+    (state / locking.LOCK_NAME).write_text(json.dumps(other))
+    assert locking.acquire_lock(state) == other
+    old = {**other, "time": now - owners.STALE_S - 60}
+    (state / locking.LOCK_NAME).write_text(json.dumps(old))
+    assert locking.lock_is_stale(old)
+    assert locking.acquire_lock(state) is None
 
 
 def test_unreadable_lock_is_taken_over(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
     state.mkdir()
-    (state / storage.LOCK_NAME).write_bytes(b"\x00garbage")
-    assert storage.acquire_lock(state) is None
-    assert storage.is_mine(storage.read_lock(state))
+    (state / locking.LOCK_NAME).write_bytes(b"\x00garbage")
+    assert locking.acquire_lock(state) is None
+    assert owners.is_mine(locking.read_lock(state))
 
 
 def test_refresh_updates_time_and_reports_a_takeover(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
-    assert storage.acquire_lock(state) is None
-    lock = state / storage.LOCK_NAME
+    assert locking.acquire_lock(state) is None
+    lock = state / locking.LOCK_NAME
     doc = json.loads(lock.read_text())
     doc["time"] = 5.0
     lock.write_text(json.dumps(doc))
-    assert storage.refresh_lock(state) is None
-    assert time.time() - storage.read_lock(state)["time"] < 3600
+    assert locking.refresh_lock(state) is None
+    assert time.time() - locking.read_lock(state)["time"] < 3600
     other = _foreign_owner(os.getppid())
     lock.write_text(json.dumps(other))
-    assert storage.refresh_lock(state)["pid"] == os.getppid()
-    assert storage.read_lock(state)["pid"] == os.getppid()  # left alone
+    assert locking.refresh_lock(state)["pid"] == os.getppid()
+    assert locking.read_lock(state)["pid"] == os.getppid()  # left alone
 
 
 def test_only_one_of_two_processes_racing_gets_the_lock(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
-    code = ("import sys, time; from pathlib import Path; from recapdesk.core import storage;"
-            "print('free' if storage.acquire_lock(Path(sys.argv[1])) is None else 'held');"
+    code = ("import sys, time; from pathlib import Path; from recapdesk.core import locking;"
+            "print('free' if locking.acquire_lock(Path(sys.argv[1])) is None else 'held');"
             "sys.stdout.flush(); sys.stdin.read()")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     procs = [subprocess.Popen([sys.executable, "-c", code, str(state)], stdin=subprocess.PIPE,
@@ -272,14 +272,14 @@ def test_lock_in_a_folder_that_cannot_be_written(tmp_path: Path, monkeypatch) ->
 
     monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
     with pytest.raises(storage.StorageError):
-        storage.acquire_lock(tmp_path / ".recapdesk")
+        locking.acquire_lock(tmp_path / ".recapdesk")
 
 
 def test_describe_owner() -> None:
-    here = storage.describe_owner({"pid": 42, "host": socket.gethostname(), "user": "ana",
+    here = owners.describe_owner({"pid": 42, "host": socket.gethostname(), "user": "ana",
                                    "time": time.time()})
     assert "process 42" in here and "this computer" in here and "ana" in here
-    there = storage.describe_owner({"pid": 7, "host": "laptop", "time": time.time() - 600})
+    there = owners.describe_owner({"pid": 7, "host": "laptop", "time": time.time() - 600})
     assert "on laptop" in there and "10 minutes ago" in there
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from recapdesk.core import frontmatter, project, storage
+from recapdesk.core import frontmatter, locking, project, storage
 from recapdesk.core.checks import check, has_errors
 from recapdesk.core.model import Problem
 from recapdesk.core.project import ProjectError, create_project, open_project, save_episode
@@ -610,46 +610,46 @@ def _dead_pid() -> int:
 
 def test_lock_acquire_and_release(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
-    assert storage.read_lock(state) is None
-    assert storage.acquire_lock(state) is None
-    info = storage.read_lock(state)
+    assert locking.read_lock(state) is None
+    assert locking.acquire_lock(state) is None
+    info = locking.read_lock(state)
     assert info is not None
     assert info["pid"] == os.getpid()
     assert info["host"] == socket.gethostname()
     # taking it again from the same process is fine
-    assert storage.acquire_lock(state) is None
-    storage.release_lock(state)
-    assert storage.read_lock(state) is None
-    assert not (state / storage.LOCK_NAME).exists()
+    assert locking.acquire_lock(state) is None
+    locking.release_lock(state)
+    assert locking.read_lock(state) is None
+    assert not (state / locking.LOCK_NAME).exists()
 
 
 def test_stale_lock_is_taken_over(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
     state.mkdir()
     stale = {"pid": _dead_pid(), "host": socket.gethostname(), "time": 0}
-    (state / storage.LOCK_NAME).write_text(json.dumps(stale))
-    assert storage.lock_is_stale(stale)
-    assert storage.acquire_lock(state) is None
-    assert storage.read_lock(state)["pid"] == os.getpid()
+    (state / locking.LOCK_NAME).write_text(json.dumps(stale))
+    assert locking.lock_is_stale(stale)
+    assert locking.acquire_lock(state) is None
+    assert locking.read_lock(state)["pid"] == os.getpid()
 
 
 def test_live_foreign_lock_is_reported(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
     state.mkdir()
     other = {"pid": os.getppid(), "host": socket.gethostname(), "time": 1.0}
-    lock = state / storage.LOCK_NAME
+    lock = state / locking.LOCK_NAME
     lock.write_text(json.dumps(other))
     before = lock.read_bytes()
-    holder = storage.acquire_lock(state)
+    holder = locking.acquire_lock(state)
     assert holder is not None
     assert holder["pid"] == os.getppid()
     assert lock.read_bytes() == before
     # releasing does not remove somebody else's lock
-    storage.release_lock(state)
+    locking.release_lock(state)
     assert lock.read_bytes() == before
     # force takes it over
-    assert storage.acquire_lock(state, force=True) is None
-    assert storage.read_lock(state)["pid"] == os.getpid()
+    assert locking.acquire_lock(state, force=True) is None
+    assert locking.read_lock(state)["pid"] == os.getpid()
 
 
 def test_lock_from_another_host_is_not_stale(tmp_path: Path) -> None:
@@ -660,17 +660,17 @@ def test_lock_from_another_host_is_not_stale(tmp_path: Path) -> None:
     state.mkdir()
     other = {"pid": _dead_pid(), "host": socket.gethostname() + "-elsewhere",
              "time": time.time()}
-    (state / storage.LOCK_NAME).write_text(json.dumps(other))
-    assert not storage.lock_is_stale(other)
-    assert storage.acquire_lock(state) == other
+    (state / locking.LOCK_NAME).write_text(json.dumps(other))
+    assert not locking.lock_is_stale(other)
+    assert locking.acquire_lock(state) == other
 
 
 def test_corrupt_lock_file_is_replaced(tmp_path: Path) -> None:
     state = tmp_path / ".recapdesk"
     state.mkdir()
-    (state / storage.LOCK_NAME).write_text("{not json")
-    assert storage.acquire_lock(state) is None
-    assert storage.read_lock(state)["pid"] == os.getpid()
+    (state / locking.LOCK_NAME).write_text("{not json")
+    assert locking.acquire_lock(state) is None
+    assert locking.read_lock(state)["pid"] == os.getpid()
 
 
 def test_problem_str_format() -> None:

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from recapdesk.core import stills, storage
-from recapdesk.core.export.images import ImageError
+from recapdesk.core.images import ImageError
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.model import Still
 from recapdesk.core.paths import still_name

@@ -29,7 +29,8 @@ import pytest
 from recapdesk.core import project as proj
 from recapdesk.core import stills as core_stills
 from recapdesk.core import storage
-from recapdesk.core.export.site import ExportError, ExportOptions, export, plan, write
+from recapdesk.core.export.plan import ExportError, ExportOptions, plan
+from recapdesk.core.export.write import export, write
 from recapdesk.core.journal import Journal
 
 EPISODE = ("---\ntitle: Fault Lines\nseason: 1\nepisode: 1\n---\n"

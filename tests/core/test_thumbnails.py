@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from recapdesk.core.export.images import ImageError
+from recapdesk.core.images import ImageError
 from recapdesk.core.project import open_project
 from recapdesk.core.thumbnails import cache_dir_for, render, thumbnail
 

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from recapdesk.core.checks import check_episode
-from recapdesk.core.export.preview import render_preview
 from recapdesk.core.markdown import build_markdown
+from recapdesk.core.preview import render_preview
 from recapdesk.core.project import episode_from_text, open_project
 from tests.fuzz.strategies import recap_markdown
 

@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 
 from recapdesk.core import storage
 from recapdesk.core.checks import check_episode
-from recapdesk.core.export.site import ExportOptions, PageRenderer, plan
+from recapdesk.core.export.plan import ExportOptions, plan
 from recapdesk.core.journal import Journal
+from recapdesk.core.pages.renderer import PageRenderer
 from recapdesk.core.project import episode_from_text, open_project
 from tests.fuzz.strategies import recap_markdown
 from tests.fuzz.test_hostile_cli import assert_page_safe
@@ -40,11 +41,12 @@ def renderers(tmp_path_factory):  # noqa: ANN001, ANN201
     series = open_project(root)
     out = root.parent / "out"
     return series, {
-        "page": PageRenderer(plan(series, ExportOptions(out=out, drafts=True, force=True))),
+        "page": PageRenderer(plan(series, ExportOptions(out=out, drafts=True,
+                                                        force=True)).pages),
         "fragment": PageRenderer(plan(series, ExportOptions(out=out, fragment=True,
-                                                            force=True, drafts=True))),
+                                                            force=True, drafts=True)).pages),
         "spoiler_free": PageRenderer(plan(series, ExportOptions(out=out, spoiler_free=True,
-                                                                force=True, drafts=True))),
+                                                                force=True, drafts=True)).pages),
     }
 
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 
 from recapdesk.core.export.fragment import episode_fragment
-from recapdesk.core.export.site import ExportError
+from recapdesk.core.export.plan import ExportError
 from recapdesk.core.project import open_project
 from recapdesk.ui.cms_copy import copy_fragment_to_clipboard
 

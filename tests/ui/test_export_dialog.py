@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt, QThread, QUrl
 from PySide6.QtWidgets import QDialog
 
-from recapdesk.core.export.site import MARKER, ExportOptions, export
+from recapdesk.core.export.plan import MARKER, ExportOptions
+from recapdesk.core.export.write import export
 from recapdesk.core.project import open_project
 from recapdesk.ui.export_dialog import ExportDialog, WriteJob
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QTextCursor
 
-from recapdesk.core import storage
+from recapdesk.core import locking, owners
 from recapdesk.core.search import Query
 from recapdesk.ui.main_window import MainWindow
 from tests.ui.test_main_window import show, tab_text, type_paragraph
@@ -281,11 +281,11 @@ def test_project_open_elsewhere_asks(qtbot, settings_file: Path, sample_project:
     assert json.loads(lock.read_text())["pid"] == other["pid"]  # never taken from a live owner
     if answer == "cancel":
         assert opened is False and win.series.root == first.resolve()
-        assert storage.is_mine(storage.read_lock(first / ".recapdesk"))
+        assert owners.is_mine(locking.read_lock(first / ".recapdesk"))
         return
     assert opened is True and win.series.root == sample_project.resolve()
     # the previous project's lock was released
-    assert storage.read_lock(first / ".recapdesk") is None
+    assert locking.read_lock(first / ".recapdesk") is None
     tab = win.current_tab()
     path = tab.path
     before = path.read_bytes()
@@ -317,10 +317,10 @@ def test_stale_lock_is_taken_over_silently_and_released_on_close(
     win = safety_window(qtbot, settings_file)
     assert win.open_project(sample_project)
     assert win.dialogs.calls == []
-    assert storage.is_mine(storage.read_lock(sample_project / ".recapdesk"))
+    assert owners.is_mine(locking.read_lock(sample_project / ".recapdesk"))
     assert not leftover.exists()  # a temp file of the dead process, cleaned up
     win.close()
-    assert storage.read_lock(sample_project / ".recapdesk") is None
+    assert locking.read_lock(sample_project / ".recapdesk") is None
 
 
 def test_lock_from_another_machine(qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
@@ -331,29 +331,29 @@ def test_lock_from_another_machine(qtbot, settings_file: Path, sample_project: P
     assert win.open_project(sample_project) is False
     assert "on writers-laptop" in win.dialogs.named("project_locked")[0][1]
     # not refreshed for a long time: that machine is gone (asleep, crashed)
-    plant_lock(sample_project, {**laptop, "time": time.time() - storage.LOCK_STALE_S - 60})
+    plant_lock(sample_project, {**laptop, "time": time.time() - owners.STALE_S - 60})
     assert win.open_project(sample_project)
     assert len(win.dialogs.named("project_locked")) == 1
-    assert storage.is_mine(storage.read_lock(sample_project / ".recapdesk"))
+    assert owners.is_mine(locking.read_lock(sample_project / ".recapdesk"))
 
 
 def test_lock_is_refreshed_and_a_takeover_is_reported(qtbot, window: MainWindow,  # noqa: ANN001
                                                       sample_project: Path) -> None:
     state = sample_project / ".recapdesk"
     assert window.session._lock_timer.isActive()
-    assert window.session._lock_timer.interval() == storage.LOCK_REFRESH_S * 1000
+    assert window.session._lock_timer.interval() == locking.LOCK_REFRESH_S * 1000
     lock = state / "lock"
     doc = json.loads(lock.read_text())
     doc["time"] = 1.0
     lock.write_text(json.dumps(doc))
     window.session.refresh_lock()
-    assert time.time() - storage.read_lock(state)["time"] < storage.LOCK_STALE_S
+    assert time.time() - locking.read_lock(state)["time"] < owners.STALE_S
     plant_lock(sample_project, live_other())
     window.session.refresh_lock()
     assert window.dialogs.named("warn")[-1][1] == "Project opened elsewhere"
-    assert storage.read_lock(state)["pid"] == os.getppid()
+    assert locking.read_lock(state)["pid"] == os.getppid()
     window.close()
-    assert storage.read_lock(state)["pid"] == os.getppid()  # not ours to release
+    assert locking.read_lock(state)["pid"] == os.getppid()  # not ours to release
 
 
 def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,  # noqa: ANN001
@@ -365,7 +365,7 @@ def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,  #
     assert win.open_project(sample_project, episode="s01e01", access="read_only")
     assert win.dialogs.calls == []
     assert win.session.access == "read_only" and win.current_tab().editor.isReadOnly()
-    assert storage.read_lock(sample_project / ".recapdesk")["pid"] == os.getppid()
+    assert locking.read_lock(sample_project / ".recapdesk")["pid"] == os.getppid()
 
 
 def test_replace_in_all_episodes_changes_nothing_in_a_read_only_project(

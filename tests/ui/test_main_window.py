@@ -26,7 +26,7 @@ from PySide6.QtGui import QDropEvent, QKeySequence, QTextCursor  # noqa: E402
 from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolButton  # noqa: E402
 
-from recapdesk.core import editing, episode_ops, frontmatter, search  # noqa: E402
+from recapdesk.core import editing, frontmatter, search, storage  # noqa: E402
 from recapdesk.core.outline import move_section, reading_minutes, word_count  # noqa: E402
 from recapdesk.core.search import Query  # noqa: E402
 from recapdesk.ui.editor import MarkdownEditor  # noqa: E402
@@ -587,7 +587,7 @@ def _trash_home(monkeypatch, tmp_path: Path) -> Path:
     data.mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
-    module = sys.modules[episode_ops.send2trash.__module__]
+    module = sys.modules[storage.send2trash.__module__]
     if hasattr(module, "XDG_DATA_HOME"):  # read once, when send2trash was imported
         monkeypatch.setattr(module, "XDG_DATA_HOME", os.fsencode(data))
         monkeypatch.setattr(module, "HOMETRASH_B", os.fsencode(data / "Trash"))

@@ -21,7 +21,7 @@ from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineUrlRequestJob  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from recapdesk.core.export.preview import render_preview  # noqa: E402
+from recapdesk.core.preview import render_preview  # noqa: E402
 from recapdesk.ui.editor import MarkdownEditor  # noqa: E402
 from recapdesk.ui.main_window import MainWindow  # noqa: E402
 from recapdesk.ui.preview.sync import top_line  # noqa: E402

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from recapdesk.core import storage
+from recapdesk.core import locking, owners, storage
 from recapdesk.core.journal import Journal
 from recapdesk.ui.main_window import MainWindow
 from recapdesk.ui.session import JOURNAL_MAX_MS, Session
@@ -98,7 +98,7 @@ def plant(project: Path, rel: str, text: str, base_hash: str | None,
 def plant_lock(project: Path, owner: dict) -> None:
     state = project / ".recapdesk"
     state.mkdir(exist_ok=True)
-    (state / storage.LOCK_NAME).write_text(json.dumps(owner), "utf-8")
+    (state / locking.LOCK_NAME).write_text(json.dumps(owner), "utf-8")
 
 
 @pytest.fixture
@@ -173,7 +173,7 @@ def test_crash_with_the_file_unchanged_restores_without_asking(
     assert "•" in tab_text(window, path)
     assert "Recovered" in window.statusBar().currentMessage()
     # the stale lock was taken over, the crashed process's entry replaced by ours
-    assert storage.is_mine(storage.read_lock(sample_project / ".recapdesk"))
+    assert owners.is_mine(locking.read_lock(sample_project / ".recapdesk"))
     assert not entry.exists()
     # autosave puts the words on disk, and the journal is empty again
     qtbot.waitUntil(lambda: path.read_text("utf-8") == lost, timeout=5000)

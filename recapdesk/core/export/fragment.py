@@ -10,19 +10,10 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from recapdesk.core.export import images as imgs
-from recapdesk.core.export.site import (
-    DEFAULT_CARD,
-    ExportError,
-    ExportOptions,
-    ExportPlan,
-    PageRenderer,
-    PlannedImage,
-    _episode_images,
-    default_out,
-)
+from recapdesk.core.export.plan import ExportError, place_images
 from recapdesk.core.markdown import ImageRef, LinkTarget
 from recapdesk.core.model import Episode, Series
+from recapdesk.core.pages.renderer import PageRenderer, PageSet
 from recapdesk.core.project import episode_from_text
 
 __all__ = ["episode_fragment", "fragment_text"]
@@ -46,29 +37,6 @@ class _CmsRenderer(PageRenderer):
         if link is None or link.href is None or not self.base:
             return link
         return LinkTarget(self.base + link.href, link.title)
-
-
-def _plan_images(series: Series, episodes: list[Episode]) -> dict[Path, PlannedImage]:
-    """The export's image names for these episodes, decided as `site.plan()` decides them."""
-    planned: dict[Path, PlannedImage] = {}
-    used_names: set[str] = {DEFAULT_CARD}
-    for ep in episodes:
-        for source in _episode_images(series, ep):
-            if source in planned:
-                continue
-            try:
-                info = imgs.probe(source)
-            except imgs.ImageError:
-                continue  # left out, as a forced export leaves it out
-            suffix = imgs.output_suffix(info)
-            name, n = f"{source.stem}{suffix}", 1
-            while name in used_names:
-                n += 1
-                name = f"{source.stem}-{n}{suffix}"
-            used_names.add(name)
-            width, height = imgs.export_size(info)
-            planned[source] = PlannedImage(source, name, width, height)
-    return planned
 
 
 def episode_fragment(series: Series, path: Path | str, text: str, *,
@@ -105,11 +73,8 @@ def episode_fragment(series: Series, path: Path | str, text: str, *,
     if ep not in published:
         published.append(ep)
         published.sort(key=Episode.sort_key)
-    options = ExportOptions(episodes=[ep.id], fragment=True, spoiler_free=spoiler_free)
-    plan = ExportPlan(view, options, out=default_out(series), targets=[ep],
-                      published=published, images=_plan_images(view, published),
-                      problems=[], write_index=False)
-    renderer = _CmsRenderer(plan)
+    pages = PageSet(view, published, place_images(view, published), spoiler_free=spoiler_free)
+    renderer = _CmsRenderer(pages)
     return renderer.fragment(ep, renderer.body_html(ep))
 
 

@@ -13,35 +13,25 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from recapdesk.core.export.sanitize import sanitize
 from recapdesk.core.markdown.also_read import also_read_plugin
 from recapdesk.core.markdown.dispatch import dispatch_inline_rules
 from recapdesk.core.markdown.figures import ImageRef, ImageResolver, StillOf, figures_plugin
 from recapdesk.core.markdown.headings import heading_ids_plugin
 from recapdesk.core.markdown.links import no_nested_links_plugin
+from recapdesk.core.markdown.sanitize import sanitize
 from recapdesk.core.markdown.sourcemap import sourcemap_plugin
 from recapdesk.core.markdown.spoilers import (
     inline_spoiler_plugin,
     spoiler_block_plugin,
     spoiler_free_plugin,
 )
+from recapdesk.core.markdown.tokens import has_raw_html
 from recapdesk.core.markdown.wikilinks import LinkTarget, WikiResolver, wikilink_plugin
 from recapdesk.core.model import Still
 
 __all__ = ["build_markdown", "ImageRef", "LinkTarget", "has_raw_html"]
 
-RAW_HTML = ("html_block", "html_inline")
 NOTES_ID = "recap-notes"
-
-
-def has_raw_html(tokens: Sequence[Token]) -> bool:
-    """True when the token stream holds raw HTML from the source."""
-    for token in tokens:
-        if token.type in RAW_HTML:
-            return True
-        if token.children and has_raw_html(token.children):
-            return True
-    return False
 
 
 class RecapRenderer(RendererHTML):

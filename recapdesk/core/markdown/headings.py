@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from recapdesk.core.slugs import slugify
+
 # ids the page template uses itself; a heading never takes one of them
 RESERVED_IDS = frozenset({"content", "recaps-heading", "cast-heading", "series-facts",
                           "recap-notes"})
-
-
-def slugify(text: str) -> str:
-    """`Final Thoughts!` -> `final-thoughts`; letters of every script are kept."""
-    text = unicodedata.normalize("NFC", text).strip().lower()
-    text = re.sub(r"[^\w\s-]", "", text)
-    text = re.sub(r"[\s_]+", "-", text)
-    text = re.sub(r"-{2,}", "-", text).strip("-")
-    return text or "section"
 
 
 def inline_text(token: Token) -> str:
@@ -48,21 +39,38 @@ def unique_slug(base: str, taken: set[str]) -> str:
     return slug
 
 
+# A page rendered in pieces (the preview, block by block) shares these through `env`:
+SHIFT_KEY = "heading_shift"  # the level shift, instead of the plugin's `shift`
+TAKEN_KEY = "heading_ids_taken"  # the ids given so far on the page (a set, updated)
+FOUND_KEY = "heading_ids_found"  # (slug before de-duplication, id) of each heading, added
+
+
 def heading_ids_plugin(md: MarkdownIt, *, shift: int = 0,
                        reserved: Iterable[str] = RESERVED_IDS) -> None:
-    """Give every heading an `id`; with `shift`, move levels down (h1 -> h2)."""
+    """Give every heading an `id`; with `shift`, move levels down (h1 -> h2).
+
+    The env keys above let a caller that renders one page in pieces keep ids unique
+    across the pieces and learn which ids each piece gave.
+    """
 
     def rule(state: StateCore) -> None:
-        taken = set(reserved)
+        env = state.env
+        level_shift = env.get(SHIFT_KEY, shift)
+        taken = env[TAKEN_KEY] if TAKEN_KEY in env else set(reserved)
+        found = env.get(FOUND_KEY)
         tokens = state.tokens
         for i, token in enumerate(tokens):
             if token.type not in ("heading_open", "heading_close"):
                 continue
-            if shift:
-                level = min(6, int(token.tag[1]) + shift)
+            if level_shift:
+                level = min(6, int(token.tag[1]) + level_shift)
                 token.tag = f"h{level}"
             if token.type == "heading_open" and not token.attrGet("id"):
                 text = inline_text(tokens[i + 1]) if i + 1 < len(tokens) else ""
-                token.attrSet("id", unique_slug(slugify(text), taken))
+                base = slugify(text)
+                slug = unique_slug(base, taken)
+                if found is not None:
+                    found.append((base, slug))
+                token.attrSet("id", slug)
 
     md.core.ruler.push("heading_ids", rule)

@@ -67,7 +67,7 @@ from PySide6.QtWidgets import (
 )
 
 from recapdesk.core import stills as core
-from recapdesk.core.export.images import ImageError
+from recapdesk.core.images import ImageError
 from recapdesk.core.model import Episode, Series, Still
 from recapdesk.ui import icons
 from recapdesk.ui.stills.details import StillDetails

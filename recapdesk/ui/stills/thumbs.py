@@ -30,7 +30,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from recapdesk.core.export.images import ImageError, probe
+from recapdesk.core.images import ImageError, probe
 from recapdesk.core.thumbnails import THUMB_SIZE, thumbnail
 from recapdesk.ui import icons
 

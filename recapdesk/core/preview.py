@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from recapdesk.core import frontmatter
-from recapdesk.core.export import images as imgs
-from recapdesk.core.export import page as pg
-from recapdesk.core.export.site import ExportOptions, ExportPlan, PageRenderer
+from recapdesk.core import frontmatter, images
 from recapdesk.core.incremental import Body, IncrementalRenderer, diff
 from recapdesk.core.markdown import ImageRef, build_markdown
+from recapdesk.core.markdown.facts import heading_shift
 from recapdesk.core.model import Episode, Series
+from recapdesk.core.pages.context import page_name
+from recapdesk.core.pages.renderer import PageRenderer, PageSet, PlacedImage
 from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.project import episode_from_text
 
@@ -40,15 +40,11 @@ class PreviewPage:
 class PreviewRenderer(PageRenderer):
     """The export's page renderer for the preview: CSS inline, images as written.
 
-    A preview plan has no planned images, so an episode never has a cover image here
+    A preview's page set places no images, so an episode never has a cover image here
     (the export renderer would find that out by parsing the whole body).
     """
 
-    def __init__(self, plan: ExportPlan) -> None:
-        super().__init__(plan)
-        self.inline_css = True
-
-    def cover(self, ep: Episode) -> imgs.PlannedImage | None:  # noqa: ARG002
+    def cover(self, ep: Episode) -> PlacedImage | None:
         return None
 
 
@@ -72,21 +68,20 @@ class ImageSizes:
         key = (resolved.path, stat.st_mtime_ns, stat.st_size)
         if key not in self._known:
             try:
-                info = imgs.probe(resolved.path)
+                info = images.probe(resolved.path)
                 self._known[key] = (info.width, info.height)
-            except imgs.ImageError:
+            except images.ImageError:
                 self._known[key] = None
         size = self._known[key]
         return ImageRef(src, *size) if size else None
 
 
-def _plan(series: Series, ep: Episode, spoiler_free: bool) -> ExportPlan:
+def _pages(series: Series, ep: Episode, spoiler_free: bool) -> PageSet:
+    """The preview's page set: every readable recap listed, drafts too; CSS inline."""
     published = [e if e.path != ep.path else ep for e in series.episodes if e.usable]
     if ep not in published:
         published.append(ep)
-    return ExportPlan(series, ExportOptions(drafts=True, spoiler_free=spoiler_free),
-                      out=series.root / "export", targets=[ep], published=published,
-                      images={}, problems=[], write_index=False)
+    return PageSet(series, published, spoiler_free=spoiler_free, inline_css=True)
 
 
 def render_preview(series: Series, path: Path, text: str, *,
@@ -96,10 +91,8 @@ def render_preview(series: Series, path: Path, text: str, *,
 
     Images keep the paths written in the Markdown; the preview serves them from the project.
     """
-    from recapdesk.core.export.site import heading_shift
-
     ep, _ = episode_from_text(Path(path), text)
-    renderer = PreviewRenderer(_plan(series, ep, spoiler_free))
+    renderer = PreviewRenderer(_pages(series, ep, spoiler_free))
     md = build_markdown(episodes=renderer.link_resolver, stills=series.stills,
                         still_of=functools.partial(still_name, series.root, ep.path),
                         images=ImageSizes(series, ep.path), spoiler_free=spoiler_free,
@@ -181,9 +174,9 @@ class LivePreview:
         shell = None
         if (self.shell is None or self.episode is None or ep.front_text != self.episode.front_text
                 or ep.front_ok != self.episode.front_ok):
-            self._renderer = PreviewRenderer(_plan(self.series, ep, self.spoiler_free))
-            self._links_key = tuple((pg.page_name(e), e.title)
-                                    for e in self._renderer.plan.published)
+            self._renderer = PreviewRenderer(_pages(self.series, ep, self.spoiler_free))
+            self._links_key = tuple((page_name(e), e.title)
+                                    for e in self._renderer.pages.published)
             shell = self._renderer.episode_page(ep, "")
             if shell == self.shell:
                 shell = None

@@ -1,4 +1,5 @@
-"""One page's context: title, meta description, OpenGraph, JSON-LD, prev/next, recap list."""
+"""What a page template is given: title, meta description, OpenGraph, JSON-LD,
+previous/next and the list of recaps, and the page names they link to."""
 
 from __future__ import annotations
 
@@ -7,19 +8,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from recapdesk.core.model import Episode, Series
-from recapdesk.core.project import slugify
-
-SPOILER_WARNINGS = {
-    "minor": "– This recap contains minor spoilers! –",
-    "major": "– This recap contains major spoilers! –",
-}
+from recapdesk.core.slugs import slugify
 
 
 def page_name(ep: Episode) -> str:
     """The file name of an episode's page: its code (`s01e04.html`) or its title slug."""
     if ep.code:
         return f"{ep.code}.html"
-    return f"{slugify(ep.stem or ep.title)}.html"
+    return f"{slugify(ep.stem or ep.title, fallback='recap')}.html"
 
 
 @dataclass

@@ -1,0 +1,165 @@
+"""Planning an export: what `recapdesk export` will write, decided before anything is.
+
+`plan()` reads and checks the project and decides every output file: the recaps that
+get a page, the recaps the pages list, each image's name under `images/` and its size
+(`place_images`, the one naming plan, which the CMS fragment uses too), and the
+problems that stop the export. Writing is `export.write`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recapdesk.core import images, storage
+from recapdesk.core.export import caches
+from recapdesk.core.export import images as export_images
+from recapdesk.core.model import Episode, Problem, Series
+from recapdesk.core.pages.renderer import DEFAULT_CARD, PageSet, PlacedImage, episode_images
+
+MARKER = ".recapdesk-export"  # in every export folder: one RecapDesk may replace
+
+
+class ExportError(Exception):
+    """Export cannot start or finish; the message is one clear line."""
+
+
+@dataclass
+class ExportOptions:
+    """The SPEC options of `recapdesk export`."""
+
+    out: Path | None = None
+    episodes: list[str] = field(default_factory=list)
+    fragment: bool = False
+    single_file: bool = False
+    spoiler_free: bool = False
+    drafts: bool = False
+    force: bool = False
+
+
+@dataclass
+class ExportPlan:
+    """Everything an export will write: the pages (`pages`: what they list and show),
+    the recaps that get one (`targets`), and what stops it (`problems`)."""
+
+    options: ExportOptions
+    out: Path
+    targets: list[Episode]
+    pages: PageSet
+    problems: list[Problem]
+    write_index: bool
+
+    @property
+    def series(self) -> Series:
+        return self.pages.series
+
+    @property
+    def published(self) -> list[Episode]:
+        return self.pages.published
+
+    @property
+    def images(self) -> dict[Path, PlacedImage]:
+        return self.pages.images
+
+    @property
+    def blocked(self) -> bool:
+        """True when errors stop the export (and --force was not given)."""
+        return any(p.is_error for p in self.problems) and not self.options.force
+
+    @property
+    def total_steps(self) -> int:
+        return len(self.images) + len(self.targets) + int(self.write_index) + 2
+
+
+def default_out(series: Series) -> Path:
+    return series.root / "export"
+
+
+def _check_out(series: Series, out: Path, merge: bool) -> None:
+    out_r = out.resolve()
+    root = series.root.resolve()
+    if out_r == root or root.is_relative_to(out_r):
+        raise ExportError(f"{out}: the output folder cannot be the project folder or hold it")
+    for inner in ("episodes", "stills", ".recapdesk"):
+        if out_r.is_relative_to(root / inner):
+            raise ExportError(f"{out}: the output folder cannot be inside {inner}/")
+    if out.exists() and not out.is_dir():
+        raise ExportError(f"{out}: exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise ExportError(f"{out}: the folder is not empty and is not a RecapDesk export; "
+                          "choose an empty or new folder")
+    parent = out.parent
+    if not parent.exists():
+        try:
+            storage.make_dirs(parent)
+        except OSError as exc:
+            raise ExportError(f"{out}: cannot create the folder: "
+                              f"{storage.reason(exc.__cause__ or exc)}") from None
+    if not os.access(parent, os.W_OK) or (merge and out.exists() and not os.access(out, os.W_OK)):
+        raise ExportError(f"{out}: the folder is not writable")
+
+
+def place_images(series: Series, episodes: list[Episode],
+                 memo: dict[tuple[Path, str], Path | None] | None = None
+                 ) -> dict[Path, PlacedImage]:
+    """The name under `images/` and the size of every image these episodes show.
+
+    A name is the source's stem with the export format's suffix; a second image of the
+    same name gets `-2`, and so on, in page order. Images that cannot be read are left
+    out (check reports them). `memo` records what each source resolved to.
+    """
+    placed: dict[Path, PlacedImage] = {}
+    used_names: set[str] = {DEFAULT_CARD}
+    for ep in episodes:
+        for source in episode_images(series, ep, memo):
+            if source in placed:
+                continue
+            try:
+                info = images.probe(source)
+            except images.ImageError:
+                continue  # reported by check; left out when forced
+            suffix = export_images.output_suffix(info)
+            name, n = f"{source.stem}{suffix}", 1
+            while name in used_names:
+                n += 1
+                name = f"{source.stem}-{n}{suffix}"
+            used_names.add(name)
+            width, height = export_images.export_size(info)
+            placed[source] = PlacedImage(source, name, width, height)
+    return placed
+
+
+def plan(series: Series, options: ExportOptions) -> ExportPlan:
+    """Decide what to write. Raises ExportError for bad options or output folders."""
+    caches.load_facts(series)
+    out = Path(options.out).expanduser() if options.out else default_out(series)
+    published = [e for e in series.episodes if e.usable and (options.drafts or not e.is_draft)]
+    if options.episodes:
+        targets = []
+        for ident in options.episodes:
+            ep = series.find_episode(ident)
+            if ep is None:
+                raise ExportError(f"no episode {ident!r} in {series.root.name}")
+            if ep not in targets:
+                targets.append(ep)
+        for ep in targets:
+            if ep not in published and ep.usable:
+                published.append(ep)
+        published.sort(key=Episode.sort_key)
+    else:
+        targets = list(published)
+    merge = bool(options.episodes)
+    _check_out(series, out, merge)
+    write_index = not options.episodes and not options.fragment
+    files = {series.rel(e.path) for e in targets}
+    if not options.episodes:  # a recap that cannot be read would silently go missing
+        files |= {series.rel(e.path) for e in series.episodes if not e.usable}
+    problems = [p for p in caches.checked(series)
+                if p.path in files or not p.path.startswith("episodes/")]
+    resolved: dict[tuple[Path, str], Path | None] = {}
+    placed = place_images(series, published if write_index else targets, resolved)
+    caches.save_facts(series)
+    pages = PageSet(series, published, placed, spoiler_free=options.spoiler_free,
+                    inline_css=options.single_file, resolved=resolved)
+    return ExportPlan(options, out, targets, pages, problems, write_index)

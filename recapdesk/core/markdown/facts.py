@@ -1,0 +1,82 @@
+"""What a recap body holds that a page needs before rendering it, from one parse.
+
+`body_facts(body)`: its image sources (in page order) and whether it has a level-1
+heading (then the page moves every heading down a level: the recap's title is the
+page's one `<h1>`). Remembered per body in this process; the export keeps them on disk
+between runs (`learn`, `known`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from recapdesk.core.markdown import build_markdown
+from recapdesk.core.markdown.tokens import walk
+
+
+@dataclass(frozen=True)
+class BodyFacts:
+    """The image sources of a body, as written, and whether it has a level-1 heading."""
+
+    images: tuple[str, ...]
+    has_h1: bool
+
+
+_BY_KEY: dict[str, BodyFacts] = {}  # by body hash
+_BY_BODY: dict[str, BodyFacts] = {}  # the same by body text (no hashing of the text)
+_BY_KEY_MAX = 4096
+_BY_BODY_MAX = 256
+
+
+def body_key(body: str) -> str:
+    """The key a body's facts are remembered under."""
+    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def forget_facts() -> None:
+    """Forget what was learnt of bodies in this process (the benchmark's cold renders)."""
+    _BY_KEY.clear()
+    _BY_BODY.clear()
+
+
+def learn(key: str, facts: BodyFacts) -> None:
+    """Remember facts found earlier (read from the export's cache), unless known."""
+    _BY_KEY.setdefault(key, facts)
+
+
+def known(key: str) -> BodyFacts | None:
+    """The facts of the body with this key, if known."""
+    return _BY_KEY.get(key)
+
+
+def cached(body: str) -> BodyFacts | None:
+    """The facts of `body` if they were worked out in this process (no parse)."""
+    return _BY_BODY.get(body)
+
+
+def body_facts(body: str) -> BodyFacts:
+    """The images and level-1 headings of a body, from one parse (remembered)."""
+    facts = _BY_BODY.get(body)
+    if facts is not None:
+        return facts
+    key = body_key(body)
+    facts = _BY_KEY.get(key)
+    if facts is None:
+        tokens = build_markdown().parse(body)
+        images = tuple(str(loc.token.attrGet("src") or "") for loc in walk(tokens)
+                       if loc.token.type == "image")
+        facts = BodyFacts(images,
+                          any(t.type == "heading_open" and t.tag == "h1" for t in tokens))
+        if len(_BY_KEY) >= _BY_KEY_MAX:
+            _BY_KEY.clear()
+        _BY_KEY[key] = facts
+    if len(_BY_BODY) >= _BY_BODY_MAX:
+        _BY_BODY.clear()
+    _BY_BODY[body] = facts
+    return facts
+
+
+def heading_shift(body: str) -> int:
+    """1 when the body uses level-1 headings (the page's title is its one <h1>), else 0."""
+    return int(body_facts(body).has_h1)

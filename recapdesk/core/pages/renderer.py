@@ -1,0 +1,252 @@
+"""Pages from recaps: the article body, the episode page and the series page.
+
+Export and the live preview render through the same `PageRenderer`, given a `PageSet`:
+the recaps the pages list, the images they show (each placed under `images/` with its
+size) and how (spoiler-free, CSS inline). Templates are Jinja2 (`resources/templates`).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown, facts
+from recapdesk.core.model import SPOILER_WARNINGS, Episode, Series
+from recapdesk.core.pages import context as pg
+from recapdesk.core.paths import resolve_image, still_name
+from recapdesk.core.resources import stylesheet, template_env
+
+STYLESHEET = "style.css"
+DEFAULT_CARD = "card.png"
+
+
+@dataclass
+class PlacedImage:
+    """An image as a page shows it: its source file, its name under `images/`, its size."""
+
+    source: Path
+    name: str
+    width: int
+    height: int
+
+
+@dataclass
+class PageSet:
+    """The pages rendered together: the recaps they list (previous/next, the recap list),
+    the images they show, and how."""
+
+    series: Series
+    published: list[Episode]
+    images: dict[Path, PlacedImage] = field(default_factory=dict)
+    spoiler_free: bool = False
+    inline_css: bool = False
+    # image sources as written, per episode, to the files they resolved to (a memo)
+    resolved: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
+
+
+_UNKNOWN = object()
+
+
+def episode_images(series: Series, ep: Episode,
+                   memo: dict[tuple[Path, str], Path | None] | None = None) -> list[Path]:
+    """The image files an episode shows (its body's images, then its cover), each as
+    `paths.resolve_image` finds it; `memo` records every source's answer."""
+    found: list[Path] = []
+    for src in facts.body_facts(ep.body).images:
+        resolved = resolve_image(series.root, ep.path, src)
+        if memo is not None:
+            memo[(ep.path, src)] = resolved.path
+        if resolved.path is not None:
+            found.append(resolved.path)
+    if ep.cover:
+        resolved = resolve_image(series.root, ep.path, ep.cover)
+        if resolved.path is not None:
+            found.append(resolved.path)
+    return found
+
+
+class PageRenderer:
+    """Renders the pages of one page set; image URLs are `images/<name>` (an export
+    with `--single-file` turns them into data URIs afterwards)."""
+
+    def __init__(self, pages: PageSet) -> None:
+        self.pages = pages
+        self.series = pages.series
+        self.base = self.series.base_url
+        self.page_names = {id(e): pg.page_name(e) for e in pages.published}
+        self.inline_css = pages.inline_css
+
+    def link_resolver(self, target: str) -> LinkTarget | None:
+        ep = self.series.find_episode(target)
+        if ep is None:
+            return None
+        href = self.page_names.get(id(ep))
+        return LinkTarget(href, ep.title)
+
+    def image_resolver(self, ep: Episode):  # noqa: ANN201
+        def resolve(src: str) -> ImageRef | None:
+            path = self.pages.resolved.get((ep.path, src), _UNKNOWN)
+            if path is _UNKNOWN:
+                path = resolve_image(self.series.root, ep.path, src).path
+            planned = self.pages.images.get(path) if path else None
+            if planned is None:
+                return None
+            return ImageRef(f"images/{planned.name}", planned.width, planned.height)
+        return resolve
+
+    def body_html(self, ep: Episode, *, source_lines: bool = False) -> str:
+        """The article HTML of an episode. Parsed once: whether its headings move down a
+        level (a level-1 heading in it) is known from the export's plan, or read off this
+        parse."""
+        known = facts.cached(ep.body)
+        if known is None and self.pages.spoiler_free:  # its parse drops spoilers: ask again
+            known = facts.body_facts(ep.body)
+        md = build_markdown(episodes=self.link_resolver, stills=self.series.stills,
+                            still_of=functools.partial(still_name, self.series.root, ep.path),
+                            images=None if source_lines else self.image_resolver(ep),
+                            spoiler_free=self.pages.spoiler_free,
+                            heading_shift=int(known.has_h1) if known else 0,
+                            source_lines=source_lines, line_offset=ep.body_line - 1)
+        env: dict = {}
+        tokens = md.parse(ep.body, env)
+        if known is None and any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+            for token in tokens:  # what heading_ids_plugin(shift=1) does
+                if token.type in ("heading_open", "heading_close"):
+                    token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+        return md.renderer.render(tokens, md.options, env)
+
+    def cover(self, ep: Episode) -> PlacedImage | None:
+        for source in episode_images(self.series, ep)[::-1] if ep.cover else []:
+            if source in self.pages.images:
+                return self.pages.images[source]
+        for source in episode_images(self.series, ep):
+            if source in self.pages.images:
+                return self.pages.images[source]
+        return None
+
+    def image_url(self, image: PlacedImage | None) -> str:
+        name = f"images/{image.name}" if image else f"images/{DEFAULT_CARD}"
+        return self.base + name if self.base else name
+
+    def common(self, ep_or_none: Episode | None) -> dict:
+        return {
+            "lang": self.series.language,
+            "site_name": self.series.site_name,
+            "series_title": self.series.title,
+            "author": self.series.author,
+            "streaming": pg.streaming_line(self.series),
+            "inline_css": stylesheet() if self.inline_css else None,
+            "stylesheet_href": None if self.inline_css else STYLESHEET,
+        }
+
+    def episode_page(self, ep: Episode, body: str) -> str:
+        series = self.series
+        name = pg.page_name(ep)
+        cover = self.cover(ep)
+        url = self.base + name if self.base else ""
+        image = self.image_url(cover)
+        published = self.pages.published
+        idx = published.index(ep) if ep in published else -1
+        prev_ep = published[idx - 1] if idx > 0 else None
+        next_ep = published[idx + 1] if 0 <= idx < len(published) - 1 else None
+
+        def link(e: Episode) -> pg.RecapLink:
+            return pg.RecapLink(pg.page_name(e), e.title, (e.code or "").upper(), e is ep)
+
+        ctx = pg.PageContext(
+            title=f"{ep.title} | {series.site_name}" if series.site_name not in ep.title
+            else ep.title,
+            heading=ep.title,
+            description=pg.description(series, ep),
+            og_type="article",
+            og_image=image,
+            canonical=url,
+            json_ld=pg.json_script(pg.episode_ld(series, ep, image=image, url=url)),
+            kicker=pg.kicker(ep),
+            date_iso=ep.date.isoformat() if ep.date else "",
+            date_text=pg.date_text(ep),
+            runtime=f"{ep.runtime} min" if ep.runtime else "",
+            rating=ep.rating,
+            stars=pg.stars(ep.rating) if ep.rating is not None else "",
+            excerpt=ep.excerpt,
+            spoiler_warning=SPOILER_WARNINGS.get(ep.spoilers, ""),
+            spoiler_level=ep.spoilers,
+            spoiler_free=self.pages.spoiler_free,
+            body_html=body,
+            prev=link(prev_ep) if prev_ep else None,
+            next=link(next_ep) if next_ep else None,
+            recaps=[link(e) for e in published],
+            extra={"rating_text": pg.format_rating(ep.rating) if ep.rating is not None else ""},
+            **self.common(ep),
+        )
+        return template_env().get_template("episode.html").render(page=ctx, series=series)
+
+    def fragment(self, ep: Episode, body: str) -> str:
+        parts = []
+        warning = SPOILER_WARNINGS.get(ep.spoilers, "")
+        if warning:
+            parts.append(f'<p class="spoiler-warning spoiler-warning-{ep.spoilers}">'
+                         f"{warning}</p>\n")
+        parts.append(body)
+        return "".join(parts)
+
+    def index_page(self) -> str:
+        series = self.series
+        cards = []
+        first_image: PlacedImage | None = None
+        for ep in self.pages.published:
+            cover = self.cover(ep)
+            first_image = first_image or cover
+            cards.append({
+                "href": pg.page_name(ep), "title": ep.title, "excerpt": ep.excerpt,
+                "kicker": pg.kicker(ep),
+                "image": {"src": f"images/{cover.name}", "width": cover.width,
+                          "height": cover.height} if cover else None,
+            })
+        facts = []
+        if series.original_title:
+            facts.append(("Original title", series.original_title))
+        if series.format:
+            facts.append(("Format", series.format))
+        if series.directors:
+            label = "Director" if len(series.directors) == 1 else "Directors"
+            facts.append((label, ", ".join(series.directors)))
+        if series.episode_count:
+            facts.append(("Episodes", str(series.episode_count)))
+        if series.network:
+            facts.append(("Streaming on", series.network))
+        by_actor = {actor: char for char, actor in series.characters.items() if actor}
+        cast = [(actor, by_actor.get(actor, "")) for actor in series.cast]
+        image = self.image_url(first_image)
+        url = self.base
+        description = (f"Episode recaps of {series.title}"
+                       + (f" ({series.original_title})" if series.original_title else "")
+                       + (f", streaming on {series.network}" if series.network else "") + ".")
+        ctx = pg.PageContext(
+            title=f"{series.title} Recaps | {series.site_name}"
+            if series.site_name != series.title else f"{series.title} Recaps",
+            heading=series.title,
+            description=description,
+            og_type="website",
+            og_image=image,
+            canonical=url,
+            json_ld=pg.json_script(pg.index_ld(series, image=image)),
+            extra={"facts": facts, "cast": cast, "cards": cards,
+                   "original_lang": _guess_lang(series.original_title)},
+            **self.common(None),
+        )
+        return template_env().get_template("index.html").render(page=ctx, series=series)
+
+
+def _guess_lang(text: str) -> str:
+    """A language tag for an original title by its script (ko, ja, zh), else ''."""
+    for ch in text:
+        code = ord(ch)
+        if 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF:
+            return "ko"
+        if 0x3040 <= code <= 0x30FF:
+            return "ja"
+    if any(0x4E00 <= ord(ch) <= 0x9FFF for ch in text):
+        return "zh"
+    return ""
