@@ -20,10 +20,11 @@ from recapdesk.core.model import STATUSES, Episode, Series, episode_code, parse_
 from recapdesk.core.project import (
     RENAMES_DIR,
     ProjectError,
+    episode_bytes,
     load_episode,
-    read_text,
     save_episode,
 )
+from recapdesk.core.textfile import read_text
 
 __all__ = [
     "apply_renumbering",
@@ -231,8 +232,10 @@ def apply_renumbering(series: Series,
 
     Only `episode:` changes in each file; a file whose stem was its old code (`s01e03`)
     is renamed to its new code, never over an existing file (checked before anything
-    is written). Pairs whose number does not change are skipped. Returns
-    {old path: new path} for every episode that was rewritten.
+    is written). All files change at once (`storage.write_together`): however the
+    process stops, the project has every old file or every new one. Pairs whose number
+    does not change are skipped. Returns {old path: new path} for every episode that
+    was rewritten.
     """
     changes = [(ep, int(n)) for ep, n in pairs if ep.number != int(n)]
     if not changes:
@@ -248,34 +251,26 @@ def apply_renumbering(series: Series,
             new_code = episode_code(ep.season, number)
             if new_code:
                 renames[ep.path] = ep.path.with_name(f"{new_code}{ep.path.suffix}")
-    leaving = set(renames)
-    for old, new in renames.items():
-        if (new.exists() or new.is_symlink()) and new not in leaving:
-            raise ProjectError(f"cannot rename {old.name} to {new.name}: "
-                               f"{new.name} already exists")
-    if len(set(renames.values())) != len(renames):
-        raise ProjectError("two episodes would get the same file name")
-
     texts = {ep.path: _read(ep.path) for ep, _ in changes}
-    result: dict[Path, Path] = {}
-    # 1. the new numbers, written in place (atomic, one file at a time)
+    fresh: dict[Path, Episode] = {}
+    writes: dict[Path, tuple[Path, bytes]] = {}
     for ep, number in changes:
         text, bom = texts[ep.path]
-        fresh = _episode_for(ep.path, set_front_values(text, {"episode": number}), bom)
-        save_episode(fresh)
-        result[ep.path] = ep.path
-        _refresh(ep, fresh)
-    # 2. the new file names, all at once; a kill on the way is finished on the next open
-    if renames:
-        try:
-            storage.rename_together(renames, base=series.root,
-                                    record_dir=series.state_dir / RENAMES_DIR)
-        except OSError as exc:
-            raise ProjectError(exc.strerror or str(exc)) from exc
-        by_path = {ep.path: ep for ep, _ in changes}
-        for old, new in renames.items():
-            result[old] = new
-            by_path[old].path = new
+        new_path = renames.get(ep.path, ep.path)
+        fresh[ep.path] = _episode_for(new_path, set_front_values(text, {"episode": number}),
+                                      bom)
+        writes[ep.path] = (new_path, episode_bytes(fresh[ep.path]))
+    # the new numbers and names all at once: a kill on the way is finished when the
+    # project is opened again
+    try:
+        storage.write_together(writes, base=series.root,
+                               record_dir=series.state_dir / RENAMES_DIR)
+    except OSError as exc:
+        raise ProjectError(exc.strerror or str(exc)) from exc
+    result: dict[Path, Path] = {}
+    for ep, _ in changes:
+        result[ep.path] = fresh[ep.path].path
+        _refresh(ep, fresh[ep.path])
     _sort(series)
     return result
 

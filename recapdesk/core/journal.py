@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from recapdesk.core import storage
+from recapdesk.core import storage, textfile
 from recapdesk.core.owners import is_mine, owner_alive, owner_info
 from recapdesk.core.paths import inside
 
@@ -191,9 +191,8 @@ class Journal:
                     raw = None
                 if raw is not None:
                     disk_hash = storage.content_hash(raw)
-                    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
                     try:
-                        disk_text = body.decode("utf-8")
+                        disk_text = textfile.decode(raw)[0]
                     except UnicodeDecodeError:
                         disk_text = None
                     state = "unchanged" if disk_hash == newest.base_hash else "changed"

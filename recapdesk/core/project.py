@@ -10,15 +10,15 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
-from recapdesk.core import frontmatter, storage
+from recapdesk.core import frontmatter, storage, textfile
 from recapdesk.core.model import Episode, Problem, Series, Still, episode_code
 from recapdesk.core.paths import IMAGE_SUFFIXES, inside
 from recapdesk.core.resources import resource_path, template_env
+from recapdesk.core.textfile import read_text
 
 MANIFEST = "recapdesk.yaml"
 STILLS_YAML = "stills.yaml"
 RENAMES_DIR = "renames"  # in .recapdesk/: records of renames in progress
-MAX_TEXT_BYTES = 8 * 1024 * 1024  # a recap larger than this is refused, not read
 
 
 class ProjectError(Exception):
@@ -36,21 +36,6 @@ def find_project(start: Path) -> Path | None:
         if is_project(folder):
             return folder
     return None
-
-
-def read_text(path: Path, *, max_bytes: int = MAX_TEXT_BYTES) -> tuple[str, bool]:
-    """Read a UTF-8 text file exactly (newlines kept). Returns (text, had_bom).
-
-    Raises UnicodeDecodeError for non-UTF-8 content and ValueError when too large.
-    """
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ValueError(f"file is too large ({size // 1024 // 1024} MB; the limit is "
-                         f"{max_bytes // 1024 // 1024} MB)")
-    raw = path.read_bytes()
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    text = raw[3:].decode("utf-8") if bom else raw.decode("utf-8")
-    return text, bom
 
 
 def _problem(series: Series, path: Path, line: int, level: str, message: str) -> None:
@@ -162,17 +147,19 @@ def episode_text(ep: Episode) -> str:
     return frontmatter.join(front_text, ep.body, newline=ep.newline)
 
 
+def episode_bytes(ep: Episode) -> bytes:
+    """The bytes of an episode's file (its BOM kept)."""
+    return textfile.encode(episode_text(ep), ep.bom)
+
+
 def save_episode(ep: Episode) -> None:
     """Write an episode atomically. Refuses one that was not read cleanly."""
     if not ep.usable:
         raise ProjectError(f"{ep.path.name} was not read cleanly; it is never overwritten")
     text = episode_text(ep)
-    data = text.encode("utf-8")
-    if ep.bom:
-        data = b"\xef\xbb\xbf" + data
-    storage.atomic_write(ep.path, data)
-    ep.front_text = frontmatter.split(text).front_text
-    ep.body_line = frontmatter.split(text).body_line
+    storage.atomic_write(ep.path, textfile.encode(text, ep.bom))
+    parts = frontmatter.split(text)
+    ep.front_text, ep.body_line = parts.front_text, parts.body_line
 
 
 def _load_episodes(series: Series) -> None:
@@ -290,9 +277,14 @@ def open_project(path: Path, *, repair: bool = True) -> Series:
 
 
 def _finish_renames(series: Series, repair: bool) -> None:
-    """Complete renames a killed RecapDesk left (recaps hidden under temporary names)."""
-    notes = storage.finish_renames(series.state_dir / RENAMES_DIR, series.root, repair=repair)
-    notes += storage.recover_parked(series.episodes_dir, repair=repair)
+    """Complete renumberings a killed RecapDesk left (recaps hidden under temporary
+    names); its temp files go too."""
+    records = series.state_dir / RENAMES_DIR
+    notes = storage.finish_writes(records, series.root, repair=repair)
+    notes += storage.recover_strays(series.episodes_dir, repair=repair)
+    if repair:
+        for folder in (series.episodes_dir, records):
+            storage.remove_stale_temp_files(folder)
     for note in notes:
         _problem(series, note.path, 1, "warning" if note.fixed else "error", note.message)
 

@@ -31,10 +31,10 @@ from recapdesk.core.paths import IMAGE_SUFFIXES, still_name
 from recapdesk.core.project import (
     STILLS_YAML,
     episode_from_text,
-    read_text,
     save_stills,
 )
 from recapdesk.core.slugs import slugify
+from recapdesk.core.textfile import read_text
 
 __all__ = [
     "ImageError", "StillError", "Usage", "caption_for", "figure_markdown", "import_image",

@@ -33,8 +33,8 @@ from recapdesk.core.project import (
     create_project,
     is_project,
     new_episode,
-    read_text,
 )
+from recapdesk.core.textfile import read_text
 from recapdesk.ui.actions import make_action
 from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor_tab import EditorTab

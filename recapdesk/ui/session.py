@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from recapdesk.core import locking, storage
+from recapdesk.core import locking, storage, textfile
 from recapdesk.core.journal import Journal, Recovery
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.owners import describe_owner
@@ -30,8 +30,8 @@ from recapdesk.core.project import (
     ProjectError,
     episode_from_text,
     open_project,
-    read_text,
 )
+from recapdesk.core.textfile import read_text
 
 AUTOSAVE_DELAY_MS = 1500  # a pause this long puts typed text on disk
 AUTOSAVE_MAX_MS = 8000  # while typing without pause, save at least this often
@@ -63,17 +63,6 @@ class Buffer:
 
     def episode(self) -> Episode:
         return episode_from_text(self.path, self.text, bom=self.bom)[0]
-
-
-def _encode(text: str, bom: bool) -> bytes:
-    data = text.encode("utf-8", "replace")  # a lone surrogate cannot be stored as UTF-8
-    return b"\xef\xbb\xbf" + data if bom else data
-
-
-def _decode(raw: bytes) -> tuple[str, bool]:
-    """Raises UnicodeDecodeError."""
-    bom = raw.startswith(b"\xef\xbb\xbf")
-    return (raw[3:] if bom else raw).decode("utf-8"), bom
 
 
 class Session(QObject):
@@ -356,7 +345,7 @@ class Session(QObject):
         if exists and not force and on_disk != buffer.disk_hash:
             self.conflict.emit(str(buffer.path))
             return False
-        data = _encode(buffer.text, buffer.bom)
+        data = textfile.encode(buffer.text, buffer.bom)
         try:
             storage.make_dirs(buffer.path.parent)
             digest = storage.atomic_write(buffer.path, data)
@@ -486,7 +475,7 @@ class Session(QObject):
         if buffer.readonly and buffer.reason != NOT_UTF8:
             return "same"
         try:
-            text, bom = _decode(raw)
+            text, bom = textfile.decode(raw)
         except UnicodeDecodeError:
             if buffer.dirty and not buffer.readonly:
                 self.conflict.emit(str(buffer.path))
@@ -534,7 +523,7 @@ class Session(QObject):
         except OSError:
             return
         try:
-            text, bom = _decode(raw)
+            text, bom = textfile.decode(raw)
         except UnicodeDecodeError:
             self._take(buffer, raw.decode("utf-8", "replace"), False,
                        storage.content_hash(raw), undecodable=True)

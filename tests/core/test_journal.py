@@ -270,7 +270,7 @@ def test_lock_in_a_folder_that_cannot_be_written(tmp_path: Path, monkeypatch) ->
     def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(storage.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(storage.files.tempfile, "mkstemp", refuse)
     with pytest.raises(storage.StorageError):
         locking.acquire_lock(tmp_path / ".recapdesk")
 

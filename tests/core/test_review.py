@@ -17,7 +17,7 @@ from recapdesk.core import review as review_module
 from recapdesk.core.checks import check, check_episode
 from recapdesk.core.model import Problem, Series
 from recapdesk.core.outline import LARGE_TEXT, analyze_any, analyze_fast, word_count
-from recapdesk.core.project import episode_from_text, open_project, read_text
+from recapdesk.core.project import episode_from_text, open_project
 from recapdesk.core.review import (
     KEEP_SERIES,
     KEEP_TEXTS,
@@ -28,6 +28,7 @@ from recapdesk.core.review import (
     large_note,
 )
 from recapdesk.core.stills import Usage, usages
+from recapdesk.core.textfile import read_text
 
 CODES = ("s01e01", "s01e02", "s01e03", "s01e04")
 

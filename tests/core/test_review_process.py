@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from recapdesk.core.model import Series
-from recapdesk.core.project import open_project, read_text
+from recapdesk.core.project import open_project
 from recapdesk.core.review import Reviewer, ReviewJob, ReviewResult
 from recapdesk.core.review_process import (
     MAX_FRAME,
@@ -34,6 +34,7 @@ from recapdesk.core.review_process import (
     _write_frame,
     serve,
 )
+from recapdesk.core.textfile import read_text
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT = 60  # seconds: a deadline for a slow machine, never a measurement

@@ -353,7 +353,7 @@ def test_export_swap_failing_leaves_the_previous_one(
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr(os, "replace", replace)
-    monkeypatch.setattr(storage, "_exchange", failing_exchange if exchange else
+    monkeypatch.setattr(storage.folders, "_exchange", failing_exchange if exchange else
                         (lambda a, b: False))
     with pytest.raises(ExportError, match="cannot write the export"):
         export(series, ExportOptions(out=out))
@@ -372,7 +372,7 @@ def test_export_swap_is_one_atomic_exchange(sample_project: Path,
     b.mkdir()
     (a / "x").write_text("a")
     (b / "x").write_text("b")
-    if storage._exchange(a, b):
+    if storage.folders._exchange(a, b):
         assert (a / "x").read_text() == "b" and (b / "x").read_text() == "a"
     else:  # an old kernel or a file system without it: the two-rename fallback is used
         assert (a / "x").read_text() == "a"

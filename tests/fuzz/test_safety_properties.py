@@ -171,7 +171,7 @@ def test_atomic_write_is_all_or_nothing(old: bytes, new: bytes, step: str, error
         mp.setattr(os, "chmod", chmod)
         mp.setattr(os, "replace", replace)
         mp.setattr(tempfile, "mkstemp", mkstemp)
-        mp.setattr(storage, "REPLACE_RETRY_DELAYS", ())
+        mp.setattr(storage.files, "REPLACE_RETRY_DELAYS", ())
         try:
             storage.atomic_write(target, new)
             succeeded = True

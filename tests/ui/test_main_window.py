@@ -587,7 +587,7 @@ def _trash_home(monkeypatch, tmp_path: Path) -> Path:
     data.mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
-    module = sys.modules[storage.send2trash.__module__]
+    module = sys.modules[storage.files.send2trash.__module__]
     if hasattr(module, "XDG_DATA_HOME"):  # read once, when send2trash was imported
         monkeypatch.setattr(module, "XDG_DATA_HOME", os.fsencode(data))
         monkeypatch.setattr(module, "HOMETRASH_B", os.fsencode(data / "Trash"))

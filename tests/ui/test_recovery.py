@@ -343,7 +343,7 @@ def test_failed_save_tells_the_writer_and_keeps_the_text(
     typed = tab.editor.document_text()
     episodes = str(path.parent)
     error = SAVE_FAULTS[fault]
-    real = {"mkstemp": storage.tempfile.mkstemp, "write": os.write, "fsync": os.fsync,
+    real = {"mkstemp": storage.files.tempfile.mkstemp, "write": os.write, "fsync": os.fsync,
             "replace": os.replace}
 
     def mkstemp(*a, **k):  # noqa: ANN002, ANN003, ANN202
@@ -369,7 +369,7 @@ def test_failed_save_tells_the_writer_and_keeps_the_text(
             raise error
         return real["replace"](src, dst, *a, **k)
 
-    monkeypatch.setattr(storage.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(storage.files.tempfile, "mkstemp", mkstemp)
     monkeypatch.setattr(os, "write", on_fd("write"))
     monkeypatch.setattr(os, "fsync", on_fd("fsync"))
     monkeypatch.setattr(os, "replace", replace)

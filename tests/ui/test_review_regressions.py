@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from recapdesk.core import review as review_module
-from recapdesk.core.project import open_project, read_text
+from recapdesk.core.project import open_project
 from recapdesk.core.review import Reviewer, ReviewJob
 from recapdesk.core.review_process import ReviewProcess, WorkerGone
+from recapdesk.core.textfile import read_text
 from recapdesk.ui import review_service
 from recapdesk.ui.review_service import ReviewService, Snapshot
 

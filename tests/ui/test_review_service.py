@@ -20,10 +20,11 @@ from PySide6.QtCore import QSettings
 from recapdesk.core.checks import check, check_episode
 from recapdesk.core.model import Problem, Series
 from recapdesk.core.outline import reading_minutes, word_count
-from recapdesk.core.project import episode_from_text, open_project, read_text
+from recapdesk.core.project import episode_from_text, open_project
 from recapdesk.core.review import KEEP_SERIES, Reviewer, ReviewJob, ReviewResult
 from recapdesk.core.review_process import ReviewProcess
 from recapdesk.core.stills import usages
+from recapdesk.core.textfile import read_text
 from recapdesk.ui import review_service
 from recapdesk.ui.main_window import MainWindow
 from recapdesk.ui.outline_view import WORDS_ROLE

@@ -93,7 +93,7 @@ def test_failed_write_keeps_text_and_reports(qtbot, project: Path, monkeypatch) 
     def boom(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("recapdesk.core.storage.os.replace", boom)
+    monkeypatch.setattr("recapdesk.core.storage.files.os.replace", boom)
     session.set_text(path, text + "precious words")
     with qtbot.waitSignal(session.saveFailed) as blocker:
         assert session.save(path) is False
