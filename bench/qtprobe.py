@@ -83,10 +83,9 @@ def _app(argv: list[str]):  # noqa: ANN202
 
 # The window's slots that run on the UI thread for each keystroke, timed by name.
 TIMED = {
-    "recapdesk.ui.main_window:MainWindow": ["render_preview", "_buffer_changed",
-                                            "_update_counts", "_update_outline",
-                                            "run_checks", "_editor_edited", "_cursor_moved",
-                                            "_update_save_state"],
+    "recapdesk.ui.main_window:MainWindow": ["_buffer_changed", "_update_counts", "inspect",
+                                            "run_checks", "_update_save_state"],
+    "recapdesk.ui.controllers.preview:PreviewController": ["render", "cursor_moved"],
     "recapdesk.ui.editor_tab:EditorTab": ["_changed"],
     "recapdesk.ui.session:Session": ["set_text", "autosave"],
     "recapdesk.ui.preview.view:PreviewView": ["update_page", "_patched", "_on_scrolled"],
@@ -120,8 +119,8 @@ def _instrument(app) -> None:  # noqa: ANN001
                     if app.recording:
                         app.calls.append((started, (time.perf_counter() - started) * 1000,
                                           __n if not depth[0] else f"  {__n}"))
-                        if __n == "MainWindow.render_preview" and args[0]._live is not None:
-                            app.renders.append((started, args[0]._live.serial))
+                        if __n == "PreviewController.render" and args[0].live is not None:
+                            app.renders.append((started, args[0].live.serial))
 
             setattr(cls, name, timed)
 
@@ -234,7 +233,7 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
         profiler.enable()
     for i in range(keys):
         char = text[i % len(text)]
-        before = window._live.serial  # noqa: SLF001
+        before = window.live_preview.live.serial
         first, first_cpu = len(app.gaps), len(app.cpu_gaps)
         sent = time.perf_counter()
         QTest.keyClick(editor, char)
@@ -276,8 +275,8 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
     started_by_serial = {serial: at for at, serial in app.renders}
     preview_path = [(t - started_by_serial[s]) * 1000 for t, s in patched
                     if s in started_by_serial]
-    mine = ("MainWindow.render_preview", "PreviewView._patched", "PreviewView._on_scrolled",
-            "MainWindow._cursor_moved")
+    mine = ("PreviewController.render", "PreviewView._patched", "PreviewView._on_scrolled",
+            "PreviewController.cursor_moved")
     worst_gaps = []
     for at, busy in sorted(app.gaps, key=lambda g: -g[1])[:8]:
         start = at - (busy + HEARTBEAT_MS) / 1000

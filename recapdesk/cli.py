@@ -249,9 +249,11 @@ def _write_crash_log() -> str:
     import tempfile
     import traceback
 
+    from recapdesk.core import storage
+
     path = Path(tempfile.gettempdir()) / "recapdesk-last-error.txt"
     try:
-        path.write_text(traceback.format_exc(), "utf-8")
+        storage.atomic_write(path, traceback.format_exc(), durable=False)
     except OSError:
         return "no log: the temp folder is not writable"
     return str(path)

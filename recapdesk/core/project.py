@@ -221,6 +221,13 @@ def _load_stills(series: Series) -> None:
         )
 
 
+def reload_stills(series: Series) -> None:
+    """Read `stills/stills.yaml` again into `series` (it changed on disk)."""
+    fresh = Series(root=series.root, manifest=series.manifest)
+    _load_stills(fresh)
+    series.stills, series.stills_doc = fresh.stills, fresh.stills_doc
+
+
 def save_stills(series: Series) -> None:
     """Write `stills/stills.yaml` atomically from `series.stills`, keeping comments."""
     doc = series.stills_doc if isinstance(series.stills_doc, dict) else CommentedMap()

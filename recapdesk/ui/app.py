@@ -87,52 +87,67 @@ def run_window(project: str | None = None, *, episode: str | None = None) -> int
 
 def shot(root: Path, out: Path, *, episode: str | None = None,
          size: tuple[int, int] = (1440, 900), panel: str = "outline") -> int:
-    """Render the main window with a project open into a PNG."""
+    """Render the main window with a project open (read-only) into a PNG."""
+    import tempfile
+
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_app()
-    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtCore import QBuffer, QEventLoop, QIODevice, QSettings, QTimer
 
+    from recapdesk.core import storage
+    from recapdesk.core.documents import Access, ReadOnly
     from recapdesk.core.project import ProjectError
     from recapdesk.ui.main_window import MainWindow
 
-    temp_settings = QSettings(str(Path(out).with_suffix(".ini.tmp")), QSettings.Format.IniFormat)
-    window = MainWindow(temp_settings, restore=False)
+    scratch = Path(tempfile.mkdtemp(prefix="recapdesk-shot-"))  # the window's settings
     try:
-        window.open_project(Path(root), episode=episode, access="read_only")
-    except ProjectError as exc:
-        print(f"recapdesk shot: {exc}", file=sys.stderr)
-        return 2
-    window.resize(*size)
-    if panel == "stills":
-        window.stills_dock.raise_()
-        window.stills.set_filter("episode")
-        names = window.stills.visible_names()
-        if names:
-            window.stills.select(names[0])
-    window.show()
-    loop = QEventLoop()
-    window.preview_ready.connect(loop.quit)
-    QTimer.singleShot(15000, loop.quit)
-    if not window.preview_is_ready():
-        loop.exec()
-    settle = QEventLoop()
-    QTimer.singleShot(600, settle.quit)
-    settle.exec()
-    for _ in range(100):  # thumbnails come from worker threads, counts and problems from
-        # the review worker (bounded wait: 10 s)
-        reviewed = window.review.last is not None and not window.review.busy
-        if reviewed and not window.stills.thumbnails_pending():
-            break
-        wait = QEventLoop()
-        QTimer.singleShot(100, wait.quit)
-        wait.exec()
-    image = window.render_image()
-    window.session.flush()
-    window.close()
-    app.processEvents()
-    Path(temp_settings.fileName()).unlink(missing_ok=True)
-    if not image.save(str(out)):
-        print(f"recapdesk shot: cannot write {out}", file=sys.stderr)
-        return 2
+        temp_settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(temp_settings, restore=False)
+        try:
+            window.open_project(Path(root), episode=episode, access=Access.READ_ONLY,
+                                why=ReadOnly.SCREENSHOT)
+        except ProjectError as exc:
+            print(f"recapdesk shot: {exc}", file=sys.stderr)
+            return 2
+        window.resize(*size)
+        if panel == "stills":
+            window.stills_dock.raise_()
+            window.stills.set_filter("episode")
+            names = window.stills.visible_names()
+            if names:
+                window.stills.select(names[0])
+        window.show()
+        loop = QEventLoop()
+        window.preview_ready.connect(loop.quit)
+        QTimer.singleShot(15000, loop.quit)
+        if not window.preview_is_ready():
+            loop.exec()
+        settle = QEventLoop()
+        QTimer.singleShot(600, settle.quit)
+        settle.exec()
+        for _ in range(100):  # thumbnails come from worker threads, counts and problems
+            # from the review worker (bounded wait: 10 s)
+            reviewed = window.review.last is not None and not window.review.busy
+            if reviewed and not window.stills.thumbnails_pending():
+                break
+            wait = QEventLoop()
+            QTimer.singleShot(100, wait.quit)
+            wait.exec()
+        image = window.render_image()
+        window.session.flush()
+        window.close()
+        app.processEvents()
+        buffer = QBuffer()
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        if not image.save(buffer, "PNG"):
+            print(f"recapdesk shot: cannot render {out}", file=sys.stderr)
+            return 2
+        try:
+            storage.atomic_write(Path(out), bytes(buffer.data()))
+        except OSError as exc:
+            print(f"recapdesk shot: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+    finally:
+        storage.remove_tree(scratch)
     print(out)
     return 0

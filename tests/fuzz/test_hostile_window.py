@@ -73,7 +73,7 @@ def test_hostile_project_opens_and_every_episode_too(qtbot, window: MainWindow, 
                 window.open_episode(path)
                 qtbot.wait(0)
         window.run_checks()
-        window.render_preview()
+        window.live_preview.render()
         qtbot.waitUntil(lambda: not window.stills.thumbnails_pending(), timeout=30_000)
         # typing into every tab: read-only ones refuse, the rest autosave
         for i in range(window.tabs.count()):

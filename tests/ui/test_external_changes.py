@@ -130,7 +130,7 @@ def test_edited_tab_and_changed_file_asks(qtbot, window: MainWindow,  # noqa: AN
     else:
         assert path.read_text("utf-8") == theirs
         assert tab.editor.document_text() == theirs
-        window.act_undo.trigger()
+        window.actions.undo.trigger()
         assert tab.editor.document_text() == mine
         return
     assert not window.session.buffer(path).dirty
@@ -188,7 +188,7 @@ def test_deleted_file_is_never_recreated_by_autosave(qtbot, window: MainWindow) 
     assert not path.exists()
     assert len(window.dialogs.named("deleted_on_disk")) == 1  # asked once, not per save
     # File > Save writes it back, with the text typed since
-    window.act_save.trigger()
+    window.actions.save.trigger()
     assert path.read_text("utf-8") == tab.editor.document_text()
     assert not window.session.buffer(path).dirty
 
@@ -295,7 +295,7 @@ def test_project_open_elsewhere_asks(qtbot, settings_file: Path, sample_project:
         win.session.set_text(path, "overwrite")
         assert win.session.flush() and path.read_bytes() == before
         win.dialogs.text_answer = "A New Title"
-        win._rename_episode(str(path))
+        win.episode_actions.rename(str(path))
         assert win.dialogs.named("warn")[-1][1] == "Rename"
         assert not (sample_project / ".recapdesk" / "journal").exists()
     else:
@@ -368,6 +368,45 @@ def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,  #
     assert locking.read_lock(sample_project / ".recapdesk")["pid"] == os.getppid()
 
 
+def test_a_read_only_project_says_why_and_never_blames_another_program(
+        qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+    """Nobody else has the project open: the banner says it was opened read-only on
+    request (or for a screenshot), not that another program has it."""
+    from recapdesk.core.documents import ReadOnly
+
+    win = safety_window(qtbot, settings_file)
+    assert win.open_project(sample_project, episode="s01e01", access="read_only")
+    banner = win.current_tab().banner.text()
+    assert "opened read-only" in banner and "another" not in banner
+    assert win.open_project(sample_project, episode="s01e01", access="read_only",
+                            why=ReadOnly.SCREENSHOT)
+    banner = win.current_tab().banner.text()
+    assert "screenshot" in banner and "another" not in banner
+    win.dialogs.text_answer = "A New Title"
+    win.episode_actions.rename(str(win.current_tab().path))
+    assert win.dialogs.named("warn")[-1][2] == win.session.read_only_reason()
+
+
+def test_shot_says_it_opened_the_project_read_only_for_a_screenshot(
+        qtbot, tmp_path: Path, sample_project: Path, monkeypatch) -> None:  # noqa: ANN001
+    from recapdesk.ui import app as ui_app
+
+    seen: list[str] = []
+    real = MainWindow.render_image
+
+    def render_image(self: MainWindow):  # noqa: ANN202 - records what the picture shows
+        seen.append(self.current_tab().banner.text())
+        return real(self)
+
+    monkeypatch.setattr(MainWindow, "render_image", render_image)
+    out = tmp_path / "window.png"
+    assert ui_app.shot(sample_project, out, episode="s01e02", size=(1000, 700)) == 0
+    assert out.read_bytes().startswith(b"\x89PNG")
+    [banner] = seen
+    assert "screenshot" in banner and "another program" not in banner
+    assert not list(tmp_path.glob("*.ini*"))  # the window's settings were not left behind
+
+
 def test_replace_in_all_episodes_changes_nothing_in_a_read_only_project(
         qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
     plant_lock(sample_project, live_other())
@@ -376,7 +415,7 @@ def test_replace_in_all_episodes_changes_nothing_in_a_read_only_project(
     before = {p: p.read_bytes() for p in (sample_project / "episodes").glob("*.md")}
     shown = win.current_tab().editor.document_text()
     assert "Disney+ Hotstar" in shown
-    win._replace_all(Query("disney+ hotstar"), "Netflix")  # noqa: SLF001
+    win.search_all.replace(Query("disney+ hotstar"), "Netflix")  # noqa: SLF001
     assert win.dialogs.named("warn")[-1][1] == "Replace in All Episodes"
     assert win.current_tab().editor.document_text() == shown
     assert {p: p.read_bytes() for p in before} == before

@@ -170,10 +170,10 @@ def assert_one_undo_step(window: MainWindow, editor: MarkdownEditor, before: str
     """The edit made `after`; ONE undo (the window's Undo) gives `before` back."""
     assert editor.document_text() == after
     assert after != before
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     assert editor.document_text() == before
     assert not editor.document().isUndoAvailable()
-    window.act_redo.trigger()
+    window.actions.redo.trigger()
     assert editor.document_text() == after
 
 
@@ -267,16 +267,16 @@ def test_title_docks_toolbar_and_menus(open_window) -> None:
     names = window.stills.visible_names()
     assert sorted(names) == sorted(p.name for p in (window.series.root / "stills").glob("*.jpg"))
     # toolbar and menus: icons and standard shortcuts
-    toolbar = window.toolbar.actions()
-    for action in (window.act_new_episode, window.act_save, window.act_undo, window.act_redo,
-                   window.act_inline_spoiler, window.act_spoiler_block, window.act_unwrap,
-                   window.act_warning, window.act_show_spoilers, window.act_focus):
+    toolbar = window.actions.toolbar.actions()
+    a = window.actions
+    for action in (a.new_episode, a.save, a.undo, a.redo, a.inline_spoiler, a.spoiler_block,
+                   a.unwrap, a.warning, a.show_spoilers, a.focus):
         assert action in toolbar
         assert not action.icon().isNull()
-        assert isinstance(window.toolbar.widgetForAction(action), QToolButton)
-    assert window.act_save.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
-    assert window.act_open_project.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
-    assert window.act_undo.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
+        assert isinstance(window.actions.toolbar.widgetForAction(action), QToolButton)
+    assert window.actions.save.shortcut() == QKeySequence(QKeySequence.StandardKey.Save)
+    assert window.actions.open_project.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
+    assert window.actions.undo.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     menus = [m.text().replace("&", "") for m in window.menuBar().actions()]
     assert menus[:4] == ["File", "Edit", "Spoilers", "View"]
 
@@ -358,7 +358,7 @@ def test_save_action_saves_immediately(qtbot, open_window) -> None:
     type_paragraph(qtbot, tab.editor, "Saved by hand at once")
     assert "Saved by hand at once" not in tab.path.read_text("utf-8")
     assert "•" in tab_text(window, tab.path)
-    window.act_save.trigger()
+    window.actions.save.trigger()
     assert tab.path.read_text("utf-8") == tab.editor.document_text()
     assert "•" not in tab_text(window, tab.path)
     assert window.status.save_state.text().startswith("Saved")
@@ -493,7 +493,7 @@ def test_reorder_asks_then_renumbers_the_files(qtbot, open_window,
     # typing and saving afterwards writes to the right file, with no conflict
     type_paragraph(qtbot, girl_tab.editor, "Typed after the renumbering")
     window.tabs.setCurrentWidget(girl_tab)
-    window.act_save.trigger()
+    window.actions.save.trigger()
     assert e2.read_text("utf-8") == girl_tab.editor.document_text()
     assert "Seo-rin comes home to Udo" in e2.read_text("utf-8")
     assert not window.dialogs.named("resolve_conflict")
@@ -516,7 +516,7 @@ def test_section_move_is_one_undo_step(qtbot, open_window, sample_project: Path)
     assert window.session.buffer(e2).text == expected
     qtbot.waitUntil(lambda: heading_texts(window, e2)[:2] == [
         "The Offer Doubles", "Two Hundred and Twelve Evenings"])
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     qtbot.waitUntil(lambda: heading_texts(window, e2)[:2] == [
         "Two Hundred and Twelve Evenings", "The Diving Season"])
 
@@ -547,7 +547,7 @@ def test_drags_in_the_tree_reorder_episodes_and_move_sections(qtbot, open_window
     qtbot.waitUntil(lambda: window.current_tab().path == e2)
     editor = editor_of(window)
     assert_one_undo_step(window, editor, text, move_section(text, offer, first))
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     window.save_current()
 
     # an episode dropped above the first one: asked, then renumbered
@@ -564,7 +564,7 @@ def test_new_episode_is_created_and_opened(qtbot, open_window, sample_project: P
     window = open_window("s01e01")
     new = episode_path(sample_project, "s01e05")
     assert not new.exists()
-    window.act_new_episode.trigger()
+    window.actions.new_episode.trigger()
     assert new.is_file()
     assert window.current_tab().path == new
     text = new.read_text("utf-8")
@@ -664,7 +664,7 @@ def test_rename_and_duplicate_from_the_outline(qtbot, open_window, sample_projec
 
 def test_find_and_replace_in_all_episodes(qtbot, open_window, sample_project: Path) -> None:
     window = open_window("s01e01")
-    window.act_replace.trigger()
+    window.actions.replace.trigger()
     bar = window.current_tab().find_bar
     assert bar.isVisible() and bar.replace_visible()
     paths = sorted((sample_project / "episodes").glob("*.md"))
@@ -711,12 +711,12 @@ def test_inline_spoiler_on_a_selection_is_one_undo_step(qtbot, open_window) -> N
     before = editor.document_text()
     sentence = "The whole island has noticed the three days."
     select_text(editor, sentence)
-    window.act_inline_spoiler.trigger()
+    window.actions.inline_spoiler.trigger()
     after = before.replace(sentence, f"||{sentence}||", 1)
     assert_one_undo_step(window, editor, before, after)
 
     # a partial selection over two lines: each line's selected text is hidden
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     first = "She reaches the ramp just as it starts to lift."
     second = "The drama opens on a sound before a picture"
     lines = before.split("\n")
@@ -731,14 +731,14 @@ def test_inline_spoiler_on_a_selection_is_one_undo_step(qtbot, open_window) -> N
     editor.setTextCursor(cursor)
     expected = editing.wrap_inline_spoiler(before, start, end)[0]
     # the toolbar button, clicked
-    qtbot.mouseClick(window.toolbar.widgetForAction(window.act_inline_spoiler),
+    qtbot.mouseClick(window.actions.toolbar.widgetForAction(window.actions.inline_spoiler),
                      Qt.MouseButton.LeftButton)
     assert "The drama opens on ||a sound before a picture" in editor.document_text()
     assert "||She reaches the ramp|| just as" in editor.document_text()
     assert_one_undo_step(window, editor, before, expected)
 
     # the keyboard shortcut in the editor, on a word under the cursor
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     cursor_at(editor, "Seongsan Port", 3)
     qtbot.keyClick(editor, Qt.Key.Key_S,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -760,7 +760,7 @@ def test_spoiler_block_with_label_and_unwrap(qtbot, open_window) -> None:
     cursor.setPosition(start)
     cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
     editor.setTextCursor(cursor)
-    window.act_spoiler_block.trigger()
+    window.actions.spoiler_block.trigger()
     wrapped = editor.document_text()
     assert wrapped == editing.wrap_spoiler_block(before, start, end, "The twist")[0]
     assert f"::: spoiler The twist\n\n{para_a}" in wrapped
@@ -770,62 +770,63 @@ def test_spoiler_block_with_label_and_unwrap(qtbot, open_window) -> None:
 
     # unwrap with the cursor inside the block: back to the original text
     cursor_at(editor, para_b, 5)
-    window.act_unwrap.trigger()
+    window.actions.unwrap.trigger()
     assert editor.document_text() == before
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     assert editor.document_text() == wrapped
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     assert editor.document_text() == before
     assert not editor.document().isUndoAvailable()
 
     # the label prompt cancelled: nothing happens
     editor.label_prompt = lambda: None
     cursor_at(editor, para_a)
-    window.act_spoiler_block.trigger()
+    window.actions.spoiler_block.trigger()
     assert editor.document_text() == before
 
     # an inline spoiler is unwrapped too
-    window.act_redo.trigger()
-    window.act_redo.trigger()
+    window.actions.redo.trigger()
+    window.actions.redo.trigger()
     assert editor.document_text() == before
     inline = "The whole island has noticed the three days."
     select_text(editor, inline)
-    window.act_inline_spoiler.trigger()
+    window.actions.inline_spoiler.trigger()
     hidden = editor.document_text()
     cursor_at(editor, inline, 4)
-    window.act_unwrap.trigger()
+    window.actions.unwrap.trigger()
     assert editor.document_text() == before
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     assert editor.document_text() == hidden
 
 
 def test_spoiler_warning_line_and_levels(qtbot, open_window) -> None:
     window = open_window("s01e03")  # spoilers: major
     editor = editor_of(window)
-    assert window.act_levels["major"].isChecked()
+    assert window.actions.levels["major"].isChecked()
     before = editor.document_text()
     cursor_at(editor, "## Ferries Suspended")
-    window.act_warning.trigger()
+    window.actions.warning.trigger()
     after = editor.document_text()
     warning = "– This recap contains major spoilers! –"
     assert f"{warning}\n\n## Ferries Suspended" in after
     assert after.count(warning) == before.count(warning) + 1
     assert_one_undo_step(window, editor, before, after)
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
 
-    window.act_levels["minor"].trigger()
+    window.actions.levels["minor"].trigger()
     after = editor.document_text()
     assert after == before.replace("spoilers: major\n", "spoilers: minor\n", 1)
-    assert window.act_levels["minor"].isChecked()
-    assert not window.act_levels["major"].isChecked()
-    assert not window.act_levels["none"].isChecked()
+    assert window.actions.levels["minor"].isChecked()
+    assert not window.actions.levels["major"].isChecked()
+    assert not window.actions.levels["none"].isChecked()
     assert_one_undo_step(window, editor, before, after)
-    window.act_undo.trigger()
-    qtbot.waitUntil(lambda: window.act_levels["major"].isChecked())
+    window.actions.undo.trigger()
+    qtbot.waitUntil(lambda: window.actions.levels["major"].isChecked())
 
-    window.act_levels["none"].trigger()
+    window.actions.levels["none"].trigger()
     assert "spoilers: none\n" in editor.document_text()
-    assert window.act_levels["none"].isChecked() and not window.act_levels["major"].isChecked()
+    levels = window.actions.levels
+    assert levels["none"].isChecked() and not levels["major"].isChecked()
     # the level reaches the file by autosave
     path = window.current_tab().path
     qtbot.waitUntil(lambda: "spoilers: none\n" in path.read_text("utf-8"), timeout=10_000)
@@ -838,15 +839,15 @@ def test_show_spoilers_toggles_the_preview(qtbot, open_window) -> None:
     state = ("document.documentElement.classList.contains('recapdesk-show-spoilers') + ','"
              " + !!(document.querySelector('details.spoiler')||{}).open")
     wait_js(qtbot, window, state, lambda v: v == "false,false")
-    assert not window.act_show_spoilers.isChecked()
-    window.act_show_spoilers.trigger()
-    assert window.act_show_spoilers.isChecked() and window.preview.show_spoilers
+    assert not window.actions.show_spoilers.isChecked()
+    window.actions.show_spoilers.trigger()
+    assert window.actions.show_spoilers.isChecked() and window.preview.show_spoilers
     wait_js(qtbot, window, state, lambda v: v == "true,true")
-    window.act_show_spoilers.trigger()
+    window.actions.show_spoilers.trigger()
     assert not window.preview.show_spoilers
     wait_js(qtbot, window, state, lambda v: v == "false,false")
     # remembered with the layout
-    window.act_show_spoilers.trigger()
+    window.actions.show_spoilers.trigger()
     window.save_layout()
     assert window.settings.value("preview/spoilers", False, bool) is True
 
@@ -861,11 +862,11 @@ def test_read_only_editor_ignores_the_spoiler_helpers(qtbot, open_window,
     editor = editor_of(window)
     text = editor.document_text()
     editor.selectAll()
-    for action in (window.act_inline_spoiler, window.act_unwrap, window.act_warning,
-                   window.act_levels["major"]):
+    for action in (window.actions.inline_spoiler, window.actions.unwrap, window.actions.warning,
+                   window.actions.levels["major"]):
         action.trigger()
     editor.label_prompt = lambda: "x"
-    window.act_spoiler_block.trigger()
+    window.actions.spoiler_block.trigger()
     assert editor.document_text() == text
     window.save_current()
     window.session.flush()
@@ -1005,7 +1006,7 @@ def test_open_project_at_an_episode_and_recent_projects(qtbot, open_window, make
                                                                          "s01e02"))
     assert window.settings.value("project/recent", [], list) == [str(sample_project)]
     assert window.settings.value("project/last", "", str) == str(sample_project)
-    assert [a.text() for a in window.recent_menu.actions()] == [str(sample_project)]
+    assert [a.text() for a in window.actions.recent_menu.actions()] == [str(sample_project)]
 
     other = make_project({"episodes/s01e01.md": "---\ntitle: Pilot\nseason: 1\nepisode: 1\n"
                                                 "---\n\nHello.\n"}, name="other")
@@ -1014,7 +1015,7 @@ def test_open_project_at_an_episode_and_recent_projects(qtbot, open_window, make
     assert tab_paths(window) == [episode_path(other, "s01e01")]
     assert window.settings.value("project/recent", [], list) == [str(other), str(sample_project)]
     # the recent menu reopens the sample, with the episode that was open there
-    window.recent_menu.actions()[1].trigger()
+    window.actions.recent_menu.actions()[1].trigger()
     assert window.windowTitle() == f"{SERIES_TITLE} — RecapDesk"
     assert tab_paths(window) == [episode_path(sample_project, "s01e02")]
     assert window.settings.value("project/recent", [], list) == [str(sample_project), str(other)]
@@ -1024,18 +1025,18 @@ def test_open_and_new_project_dialogs(qtbot, open_window, tmp_path: Path, make_p
     window = open_window("s01e01")
     window.dialogs.folder_answer = str(tmp_path)
     window.dialogs.text_answer = "Night Market"
-    window.act_new_project.trigger()
+    window.actions.new_project.trigger()
     created = tmp_path / "Night Market"
     assert (created / "recapdesk.yaml").is_file()
     assert window.windowTitle() == "Night Market — RecapDesk"
     assert window.current_tab() is not None
     other = make_project(name="plain")
     window.dialogs.folder_answer = str(other)
-    window.act_open_project.trigger()
+    window.actions.open_project.trigger()
     assert window.windowTitle() == "Test Show — RecapDesk"
     # a folder that is no project: a warning, the project stays open
     window.dialogs.folder_answer = str(tmp_path / "nothing-here")
-    window.act_open_project.trigger()
+    window.actions.open_project.trigger()
     assert window.dialogs.named("warn")
     assert window.windowTitle() == "Test Show — RecapDesk"
 
@@ -1100,29 +1101,29 @@ def test_distraction_free_mode_hides_everything_but_the_editor(qtbot, open_windo
     window = open_window("s01e01")
     docks = [window.outline_dock, window.stills_dock, window.preview_dock, window.problems_dock]
     window.problems_dock.toggleViewAction().trigger()  # hidden before: stays hidden after
-    window.act_focus.trigger()
-    assert window.act_focus.isChecked()
+    window.actions.focus.trigger()
+    assert window.actions.focus.isChecked()
     assert all(d.isHidden() for d in docks)
-    assert window.toolbar.isHidden() and window.menuBar().isHidden()
+    assert window.actions.toolbar.isHidden() and window.menuBar().isHidden()
     assert window.statusBar().isHidden() and window.tabs.tabBar().isHidden()
     assert editor_of(window).isVisible()
     assert window.windowState() & Qt.WindowState.WindowFullScreen
     qtbot.waitUntil(lambda: QApplication.focusWidget() is editor_of(window))
 
-    window.act_focus.trigger()
-    assert not window.act_focus.isChecked()
+    window.actions.focus.trigger()
+    assert not window.actions.focus.isChecked()
     assert not window.outline_dock.isHidden() and not window.preview_dock.isHidden()
     assert not window.stills_dock.isHidden()
     assert window.problems_dock.isHidden()
-    assert not window.toolbar.isHidden() and not window.menuBar().isHidden()
+    assert not window.actions.toolbar.isHidden() and not window.menuBar().isHidden()
     assert not window.statusBar().isHidden() and not window.tabs.tabBar().isHidden()
     assert not window.windowState() & Qt.WindowState.WindowFullScreen
 
     # Escape leaves it too
-    window.act_focus.trigger()
+    window.actions.focus.trigger()
     qtbot.keyClick(editor_of(window), Qt.Key.Key_Escape)
-    assert not window.act_focus.isChecked()
-    assert not window.toolbar.isHidden() and not window.outline_dock.isHidden()
+    assert not window.actions.focus.isChecked()
+    assert not window.actions.toolbar.isHidden() and not window.outline_dock.isHidden()
 
 
 def test_read_only_episode_shows_the_banner_and_is_never_written(qtbot, open_window,
@@ -1142,7 +1143,7 @@ def test_read_only_episode_shows_the_banner_and_is_never_written(qtbot, open_win
     type_paragraph(qtbot, tab.editor, "typed into a read-only file")
     assert tab.editor.document_text() == shown
     assert "•" not in tab_text(window, path)
-    window.act_save.trigger()
+    window.actions.save.trigger()
     window.session.flush()
     assert path.read_bytes() == raw
     # other tabs are unaffected: a UTF-8 episode has no banner
@@ -1169,7 +1170,7 @@ def test_conflict_with_the_file_on_disk(qtbot, open_window, answer: str, via: st
     type_paragraph(qtbot, tab.editor, "Mine typed in RecapDesk")
     mine = tab.editor.document_text()
     if via == "save":
-        window.act_save.trigger()
+        window.actions.save.trigger()
     else:
         qtbot.waitUntil(lambda: bool(window.dialogs.named("resolve_conflict")), timeout=10_000)
     assert window.dialogs.named("resolve_conflict")[0] == ("resolve_conflict", "s01e01.md")
@@ -1179,7 +1180,7 @@ def test_conflict_with_the_file_on_disk(qtbot, open_window, answer: str, via: st
         assert not window.session.buffer(path).dirty
         assert "•" not in tab_text(window, path)
         # undo brings the writer's text back
-        window.act_undo.trigger()
+        window.actions.undo.trigger()
         assert tab.editor.document_text() == mine
     else:
         assert path.read_text("utf-8") == mine

@@ -105,8 +105,8 @@ def settle(qtbot, win: MainWindow) -> None:  # noqa: ANN001
     done: list[int] = []
     win.preview.patched.connect(done.append)
     try:
-        win.render_preview()  # now rather than on the timer (nothing to patch if it ran)
-        serial = win._live.serial  # noqa: SLF001
+        win.live_preview.render()  # now rather than on the timer (nothing to patch if it ran)
+        serial = win.live_preview.live.serial  # noqa: SLF001
         qtbot.waitUntil(lambda: any(s >= serial for s in done), timeout=JS_TIMEOUT)
     finally:
         win.preview.patched.disconnect(done.append)
@@ -224,7 +224,7 @@ def test_an_edit_patches_only_its_block(qtbot, window) -> None:  # noqa: ANN001
 
 
 def test_shown_spoilers_stay_open_through_patches(qtbot, window) -> None:  # noqa: ANN001
-    window.act_show_spoilers.trigger()
+    window.actions.show_spoilers.trigger()
     assert window.preview.show_spoilers
     editor = editor_of(window)
     cursor_to(editor, paragraph(99)[:30])
@@ -256,8 +256,8 @@ ANCHOR = "[window.scrollY, window.__anchor.isConnected, " \
 
 
 def test_edits_above_and_below_the_view_do_not_move_the_page(qtbot, window) -> None:  # noqa: ANN001
-    window.act_sync_scroll.trigger()  # off: only the patches move the page here
-    assert not window.scroll_sync.enabled
+    window.actions.sync_scroll.trigger()  # off: only the patches move the page here
+    assert not window.live_preview.scroll_sync.enabled
     editor = editor_of(window)
     settle(qtbot, window)
     # below the view: typing, a new paragraph, deleting a paragraph
@@ -305,7 +305,7 @@ def preview_top_line(qtbot, win: MainWindow) -> float:  # noqa: ANN001
 def test_preview_follows_the_editors_visible_lines(qtbot, window) -> None:  # noqa: ANN001
     editor = editor_of(window)
     settle(qtbot, window)
-    assert window.act_sync_scroll.isChecked()
+    assert window.actions.sync_scroll.isChecked()
     target = line_of(editor, "## Section 4")
     bar = editor.verticalScrollBar()
     bar.setValue(editor.document().findBlockByNumber(target).firstLineNumber())
@@ -316,8 +316,9 @@ def test_preview_follows_the_editors_visible_lines(qtbot, window) -> None:  # no
                          "document.getElementById('section-4').getBoundingClientRect().top")
     assert abs(heading_top) <= 2
     # toggled off: the preview stays where it is
-    window.act_sync_scroll.trigger()
-    assert not window.act_sync_scroll.isChecked() and not window.scroll_sync.enabled
+    window.actions.sync_scroll.trigger()
+    assert not window.actions.sync_scroll.isChecked()
+    assert not window.live_preview.scroll_sync.enabled
     y = run_js(qtbot, window, "window.scrollY")
     bar.setValue(0)
     run_js(qtbot, window, "0")

@@ -179,7 +179,7 @@ def test_crash_with_the_file_unchanged_restores_without_asking(
     qtbot.waitUntil(lambda: path.read_text("utf-8") == lost, timeout=5000)
     qtbot.waitUntil(lambda: not Journal(sample_project).entries(), timeout=5000)
     # Undo goes back to the file as it was
-    window.act_undo.trigger()
+    window.actions.undo.trigger()
     assert tab.editor.document_text() == disk
 
 
@@ -215,7 +215,7 @@ def test_crash_and_the_file_changed_since_asks(qtbot, settings_file: Path,  # no
         assert tab.editor.document_text() == lost
         window.session.flush()
         assert path.read_text("utf-8") == lost  # the writer chose: their text wins
-        window.act_undo.trigger()
+        window.actions.undo.trigger()
         assert tab.editor.document_text() == theirs
     else:
         assert tab.editor.document_text() == theirs
