@@ -3,89 +3,48 @@
 The widget holds no document logic of its own: the spoiler helpers, list continuation
 and find/replace are Qt-free functions (`recapdesk.core.editing`, `recapdesk.core.search`)
 applied to the text; the editor replaces only the range that changed, inside one edit
-block, so every helper is exactly one undo step.
+block, so every helper is exactly one undo step. Its actions and context menu are made
+in `actions`, the look of the page (text column, region tints) in `surface`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from difflib import SequenceMatcher
 from functools import partial
 
-import qtawesome
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QColor,
+    QContextMenuEvent,
     QFontMetricsF,
     QImage,
     QKeyEvent,
     QKeySequence,
-    QPainter,
     QPaintEvent,
     QResizeEvent,
     QTextCursor,
     QTextOption,
 )
-from PySide6.QtWidgets import (
-    QApplication,
-    QFrame,
-    QInputDialog,
-    QMenu,
-    QPlainTextEdit,
-    QTextEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QFrame, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from recapdesk.core import editing
 from recapdesk.core.search import Query, expand_replacement, find_next, iter_spans, replace_all
+from recapdesk.ui.editor.actions import ask_label, build_actions, context_menu
 from recapdesk.ui.editor.completion import WikilinkCompleter
-from recapdesk.ui.editor.highlighter import (
-    CODE,
-    FRONT,
-    REGION_ALSO_READ,
-    REGION_FRONT,
-    REGION_NONE,
-    REGION_SPOILER,
-    MarkdownHighlighter,
-    region_of,
-)
+from recapdesk.ui.editor.highlighter import CODE, FRONT, MarkdownHighlighter
+from recapdesk.ui.editor.positions import Positions, utf16_len
 from recapdesk.ui.editor.spelling import SpellChecker
+from recapdesk.ui.editor.surface import paint_regions, side_margin
 from recapdesk.ui.editor.theme import apply_palette, theme_for, writing_font
 
-_ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
 MAX_SEARCH_HIGHLIGHTS = 2000
-ICON_COLOR = "#4a4a55"  # as the window's icons (recapdesk.ui.icons)
-SPOILER_ICON_COLOR = "#a3324a"
 
 
 def _keep_ends(text: str) -> list[str]:
     """The lines of `text`, each with its "\\n" (the last one without)."""
     parts = text.split("\n")
     return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
-
-
-def _u16(text: str) -> int:
-    """Length of `text` in UTF-16 code units (what Qt positions count)."""
-    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
-
-
-class _Positions:
-    """Converts between Python offsets and Qt (UTF-16) positions for one text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.simple = _ASTRAL.search(text) is None
-
-    def qt(self, index: int) -> int:
-        return index if self.simple else _u16(self.text[:index])
-
-    def py(self, position: int) -> int:
-        if self.simple:
-            return position
-        data = self.text.encode("utf-16-le")[: 2 * position]
-        return len(data.decode("utf-16-le", "ignore"))
 
 
 class MarkdownEditor(QPlainTextEdit):
@@ -100,8 +59,6 @@ class MarkdownEditor(QPlainTextEdit):
 
     STILL_MIME = "application/x-recapdesk-still"
     IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-
-    MEASURE_CHARS = 80  # the text column's width, in average characters
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,8 +86,8 @@ class MarkdownEditor(QPlainTextEdit):
         self.highlighter = MarkdownHighlighter(self.document(), self._theme, self._speller,
                                                self.font().pointSizeF())
         self._completer = WikilinkCompleter(self)
-        self.label_prompt: Callable[[], str | None] = self._ask_label
-        self.actions_by_name: dict[str, QAction] = self._build_actions()
+        self.label_prompt: Callable[[], str | None] = partial(ask_label, self)
+        self.actions_by_name: dict[str, QAction] = build_actions(self)
         self.cursorPositionChanged.connect(self._cursor_moved)
         self._apply_font_metrics()
 
@@ -166,9 +123,6 @@ class MarkdownEditor(QPlainTextEdit):
         """The text with "\\n" line ends and every character as typed (no nbsp folding)."""
         return self.document().toRawText().replace("\u2029", "\n").replace("\u2028", "\n")
 
-    def current_line(self) -> int:
-        return self.textCursor().blockNumber()
-
     def goto_line(self, line: int) -> None:
         """Put the cursor at the start of `line` (0-based), centred, and focus the editor."""
         count = self.document().blockCount()
@@ -200,7 +154,7 @@ class MarkdownEditor(QPlainTextEdit):
             starts.append(starts[-1] + len(line))
         ops = [op for op in SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
                if op[0] != "equal"]
-        pos = _Positions(old)
+        pos = Positions(old)
         cursor = QTextCursor(self.document())
         cursor.beginEditBlock()
         for _tag, i1, i2, j1, j2 in reversed(ops):
@@ -258,12 +212,12 @@ class MarkdownEditor(QPlainTextEdit):
         files = [url.toLocalFile() for url in source.urls() if url.isLocalFile()]
         return [f for f in files if f.lower().endswith(self.IMAGE_SUFFIXES)]
 
-    def canInsertFromMimeData(self, source: QMimeData) -> bool:  # noqa: N802 (Qt override)
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
         if source.hasFormat(self.STILL_MIME) or source.hasImage() or self._image_files(source):
             return True
         return super().canInsertFromMimeData(source)
 
-    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt override)
+    def insertFromMimeData(self, source: QMimeData) -> None:
         """Images become stills (the window imports them); everything else is text."""
         if self.isReadOnly():
             return
@@ -346,7 +300,7 @@ class MarkdownEditor(QPlainTextEdit):
         """(start, end, word) in the cursor's block (Python offsets) if it is misspelt."""
         block = cursor.block()
         text = block.text()
-        column = _Positions(text).py(cursor.positionInBlock())
+        column = Positions(text).py(cursor.positionInBlock())
         for start, end in self.highlighter.misspellings(block):
             if start <= column <= end:
                 return start, end, text[start:end]
@@ -399,7 +353,7 @@ class MarkdownEditor(QPlainTextEdit):
 
     def _selection(self, text: str) -> tuple[int, int]:
         cursor = self.textCursor()
-        pos = _Positions(text)
+        pos = Positions(text)
         return pos.py(cursor.selectionStart()), pos.py(cursor.selectionEnd())
 
     def _apply(self, old: str, new: str, start: int, end: int, *, force: bool = False) -> bool:
@@ -407,7 +361,7 @@ class MarkdownEditor(QPlainTextEdit):
         changed = new != old
         if changed and (force or not self.isReadOnly()):
             s, e, inserted = editing.changed_range(old, new)
-            pos = _Positions(old)
+            pos = Positions(old)
             cursor = QTextCursor(self.document())
             cursor.beginEditBlock()
             cursor.setPosition(pos.qt(s))
@@ -421,7 +375,7 @@ class MarkdownEditor(QPlainTextEdit):
         return changed
 
     def _select(self, text: str, start: int, end: int) -> None:
-        pos = _Positions(text)
+        pos = Positions(text)
         cursor = self.textCursor()
         cursor.setPosition(pos.qt(start))
         cursor.setPosition(pos.qt(end), QTextCursor.MoveMode.KeepAnchor)
@@ -483,7 +437,7 @@ class MarkdownEditor(QPlainTextEdit):
 
     def set_search_highlights(self, spans: Iterable[tuple[int, int]]) -> None:
         """Tint these ranges (Python offsets of the current text) as search matches."""
-        pos = _Positions(self._plain())
+        pos = Positions(self._plain())
         selections: list[QTextEdit.ExtraSelection] = []
         for i, (s, e) in enumerate(spans):
             if i >= MAX_SEARCH_HIGHLIGHTS:
@@ -504,57 +458,7 @@ class MarkdownEditor(QPlainTextEdit):
     def _refresh_extra_selections(self) -> None:
         self.setExtraSelections(list(self._search_selections))
 
-    # ================================================================ actions
-
-    def _build_actions(self) -> dict[str, QAction]:
-        specs = [
-            ("inline_spoiler", "Inline Spoiler", "Ctrl+Shift+S", "mdi6.eye-off-outline",
-             "Hide the selection (or the word at the cursor) in an ||inline spoiler||",
-             self.wrap_inline_spoiler),
-            ("spoiler_block", "Spoiler Block…", "Ctrl+Shift+B", "mdi6.archive-eye-outline",
-             "Put the selected paragraphs in a ::: spoiler block with a label",
-             self._spoiler_block_from_prompt),
-            ("unwrap_spoiler", "Remove Spoiler", "Ctrl+Shift+U", "mdi6.eye-outline",
-             "Remove the inline spoiler or the spoiler block around the cursor",
-             self.unwrap_spoiler),
-            ("spoiler_warning", "Spoiler Warning Line", "Ctrl+Shift+W", "mdi6.alert-outline",
-             "Insert “– This recap contains major spoilers! –”",
-             lambda: self.insert_spoiler_warning(self.spoiler_level() or "major")),
-            ("find", "Find…", "Ctrl+F", "mdi6.magnify", "Find in this episode",
-             lambda: self._request_find(False)),
-            ("replace", "Replace…", "Ctrl+H", "mdi6.find-replace",
-             "Find and replace in this episode or in all episodes",
-             lambda: self._request_find(True)),
-        ]
-        actions: dict[str, QAction] = {}
-        for name, text, keys, icon, tip, slot in specs:
-            color = SPOILER_ICON_COLOR if name in (
-                "inline_spoiler", "spoiler_block", "spoiler_warning") else ICON_COLOR
-            action = QAction(qtawesome.icon(icon, color=color, color_disabled="#b0b0b8"),
-                             text, self)
-            action.setObjectName(f"action_{name}")
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.NativeText)})")
-            action.setStatusTip(tip)
-            action.triggered.connect(slot)
-            self.addAction(action)
-            actions[name] = action
-        return actions
-
-    def _spoiler_block_from_prompt(self) -> None:
-        label = self.label_prompt()
-        if label is None:
-            return
-        self.wrap_spoiler_block(label.strip() or None)
-
-    def _ask_label(self) -> str | None:
-        text, ok = QInputDialog.getText(self, "Spoiler Block",
-                                        "Label on the closed spoiler (optional):")
-        return text if ok else None
-
-    def _request_find(self, replace: bool) -> None:
-        self.findRequested.emit(replace)
+    # ============================================================== selection
 
     def selection_span(self) -> tuple[int, int]:
         """The selection as Python offsets into `document_text()` with "\\n" line ends."""
@@ -586,7 +490,7 @@ class MarkdownEditor(QPlainTextEdit):
             return True
         return super().event(event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         action = self._action_for(event)
         if action is not None:
             action.trigger()
@@ -622,7 +526,7 @@ class MarkdownEditor(QPlainTextEdit):
             return False
         block = cursor.block()
         text = block.text()
-        pos = _Positions(text)
+        pos = Positions(text)
         result = editing.list_continuation(text, pos.py(cursor.positionInBlock()))
         if result is None:
             return False
@@ -638,7 +542,7 @@ class MarkdownEditor(QPlainTextEdit):
         else:
             edit.removeSelectedText()
         edit.endEditBlock()
-        edit.setPosition(base + _u16(replacement[:column]))
+        edit.setPosition(base + utf16_len(replacement[:column]))
         self.setTextCursor(edit)
         self.ensureCursorVisible()
         return True
@@ -649,60 +553,19 @@ class MarkdownEditor(QPlainTextEdit):
             self._completer.hide()
             return
         text = cursor.block().text()
-        before = text[: _Positions(text).py(cursor.positionInBlock())]
+        before = text[: Positions(text).py(cursor.positionInBlock())]
         self._completer.update(before, allowed=not self._in_code_or_front(cursor))
 
     # ============================================================ context menu
 
-    def contextMenuEvent(self, event) -> None:  # noqa: ANN001, N802 (Qt override)
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.build_context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
 
     def build_context_menu(self, pos: QPoint) -> QMenu:
         """The context menu at viewport point `pos`: spelling fixes first, then editing."""
-        menu = self.createStandardContextMenu(pos)
-        cursor = self.cursorForPosition(pos)
-        hit = self.misspelt_word_at(cursor)
-        first = menu.actions()[0] if menu.actions() else None
-        if hit is not None:
-            start, end, word = hit
-            block_number = cursor.blockNumber()
-            suggestions = self._speller.suggest(word)
-            for suggestion in suggestions:
-                act = QAction(suggestion, menu)
-                font = act.font()
-                font.setBold(True)
-                act.setFont(font)
-                act.triggered.connect(partial(self._replace_in_block, block_number, start,
-                                              end, suggestion))
-                menu.insertAction(first, act)
-            if not suggestions:
-                none = QAction("No suggestions", menu)
-                none.setEnabled(False)
-                menu.insertAction(first, none)
-            add = QAction(qtawesome.icon("mdi6.book-plus-outline"),
-                          f"Add “{word}” to Project Dictionary", menu)
-            add.setObjectName("addToDictionary")
-            add.triggered.connect(partial(self.add_project_word, word))
-            menu.insertAction(first, add)
-            menu.insertSeparator(first)
-        menu.addSeparator()
-        spoilers = menu.addMenu(qtawesome.icon("mdi6.eye-off-outline"), "Spoilers")
-        for name in ("inline_spoiler", "spoiler_block", "unwrap_spoiler", "spoiler_warning"):
-            spoilers.addAction(self.actions_by_name[name])
-        return menu
-
-    def _replace_in_block(self, block_number: int, start: int, end: int, text: str) -> None:
-        block = self.document().findBlockByNumber(block_number)
-        pos = _Positions(block.text())
-        cursor = QTextCursor(block)
-        cursor.beginEditBlock()
-        cursor.setPosition(block.position() + pos.qt(start))
-        cursor.setPosition(block.position() + pos.qt(end), QTextCursor.MoveMode.KeepAnchor)
-        cursor.insertText(text)
-        cursor.endEditBlock()
-        self.setTextCursor(cursor)
+        return context_menu(self, pos)
 
     # ========================================================== look and feel
 
@@ -712,77 +575,29 @@ class MarkdownEditor(QPlainTextEdit):
             self._last_line = line
             self.cursorLineChanged.emit(line)
 
-    def _measure(self) -> float:
-        fm = QFontMetricsF(self.font())
-        sample = "The quick brown fox jumps over the lazy dog, then naps in the sun."
-        return fm.horizontalAdvance(sample) / len(sample) * self.MEASURE_CHARS
-
     def _apply_font_metrics(self) -> None:
         fm = QFontMetricsF(self.font())
         self.setTabStopDistance(fm.horizontalAdvance(" ") * 4)
         self._update_margins()
 
     def _update_margins(self) -> None:
-        column = self._measure() + 2 * self.document().documentMargin()
-        scrollbar = self.verticalScrollBar().sizeHint().width()
-        available = self.contentsRect().width() - scrollbar
-        side = max(0, int((available - column) / 2))
+        side = side_margin(self)
         if self.viewportMargins().left() == side:
             return
         self.setViewportMargins(side, 0, side, 0)
         # The viewport shrank without a resize of the widget: have the text re-wrapped.
         super().resizeEvent(QResizeEvent(self.viewport().size(), QSize(-1, -1)))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._update_margins()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "highlighter"):
             self._apply_font_metrics()
             self.highlighter.set_theme(self._theme, self.font().pointSizeF())
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt override)
-        self._paint_regions(event)
+    def paintEvent(self, event: QPaintEvent) -> None:
+        paint_regions(self, event, self._theme)
         super().paintEvent(event)
-
-    def _paint_regions(self, event: QPaintEvent) -> None:
-        """Tint spoiler / also-read blocks and the front matter behind the text."""
-        block = self.firstVisibleBlock()
-        offset = self.contentOffset()
-        bottom = event.rect().bottom()
-        runs: list[tuple[int, float, float]] = []  # (region, top, bottom)
-        while block.isValid():
-            rect = self.blockBoundingGeometry(block).translated(offset)
-            if rect.top() > bottom:
-                break
-            region = region_of(block.userState()) if block.isVisible() else REGION_NONE
-            if region != REGION_NONE:
-                if runs and runs[-1][0] == region and abs(runs[-1][2] - rect.top()) < 0.5:
-                    runs[-1] = (region, runs[-1][1], rect.bottom())
-                else:
-                    runs.append((region, rect.top(), rect.bottom()))
-            block = block.next()
-        if not runs:
-            return
-        t = self._theme
-        colours = {
-            REGION_SPOILER: (t.spoiler_region, t.spoiler_rule),
-            REGION_ALSO_READ: (t.also_read_region, t.also_read_rule),
-            REGION_FRONT: (t.front_region, QColor(0, 0, 0, 0)),
-        }
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        margin = self.document().documentMargin()
-        left = max(2.0, margin - 14)
-        width = self.viewport().width() - 2 * left
-        for region, top, end in runs:
-            fill, rule = colours[region]
-            painter.setBrush(fill)
-            painter.drawRoundedRect(QRectF(left, top - 2, width, end - top + 4), 6, 6)
-            if rule.alpha():
-                painter.setBrush(rule)
-                painter.drawRoundedRect(QRectF(left, top - 2, 3, end - top + 4), 1.5, 1.5)
-        painter.end()

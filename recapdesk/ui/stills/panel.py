@@ -14,14 +14,11 @@ which change open episodes):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QBuffer,
-    QByteArray,
     QEvent,
-    QIODevice,
     QItemSelectionModel,
     QMimeData,
     QModelIndex,
@@ -35,32 +32,24 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QColor,
+    QCloseEvent,
     QDesktopServices,
-    QDrag,
     QDragEnterEvent,
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
-    QImage,
     QKeySequence,
-    QPainter,
-    QPalette,
-    QPen,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMenu,
     QSizePolicy,
     QSplitter,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -71,221 +60,17 @@ from recapdesk.core.images import ImageError
 from recapdesk.core.model import Episode, Series, Still
 from recapdesk.ui import icons
 from recapdesk.ui.stills.details import StillDetails
-from recapdesk.ui.stills.model import STILL_MIME, StillsFilter, StillsModel
-from recapdesk.ui.stills.thumbs import (
-    INFO_ROLE,
-    MAX_CARD_W,
-    MISSING,
-    NAME_ROLE,
-    PIXMAP_ROLE,
-    STATE_ROLE,
-    StillDelegate,
-    card_size,
-    columns_for,
-)
+from recapdesk.ui.stills.model import StillsFilter, StillsModel
+from recapdesk.ui.stills.style import STILLS_STYLE
+from recapdesk.ui.stills.thumbs import INFO_ROLE, MISSING, NAME_ROLE, STATE_ROLE
+from recapdesk.ui.stills.transfer import has_importable, image_sources
+from recapdesk.ui.stills.view import StillsView
 
 FILTER_LABELS = (("episode", "Episode", "Stills of the current recap (its own or used in it)"),
                  ("all", "All", "Every still of the project"),
                  ("unused", "Unused", "Stills no recap uses yet"),
                  ("no_alt", "No alt", "Stills without alt text (export refuses them)"))
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.gif)"
-
-
-# --- images from the clipboard or a drop -----------------------------------------------
-
-def png_bytes(image: QImage) -> bytes:
-    """A QImage as PNG file bytes (clipboard images are imported as PNG)."""
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, "PNG")
-    buffer.close()
-    return bytes(data.data())
-
-
-def image_sources(mime: QMimeData) -> list[Path | bytes]:
-    """What an import of `mime` would bring in: local files, else one image as PNG bytes.
-
-    Stills dragged out of the panel itself (our own format) bring nothing.
-    """
-    if mime is None or mime.hasFormat(STILL_MIME):
-        return []
-    if mime.hasUrls():
-        files = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-        if files:
-            return list(files)
-    if mime.hasImage():
-        image = QImage(mime.imageData())
-        if not image.isNull():
-            return [png_bytes(image)]
-    return []
-
-
-def has_importable(mime: QMimeData) -> bool:
-    if mime is None or mime.hasFormat(STILL_MIME):
-        return False
-    return any(url.isLocalFile() for url in mime.urls()) or mime.hasImage()
-
-
-# --- the grid ---------------------------------------------------------------------------
-
-class StillsView(QListView):
-    """The thumbnail grid: keys and double-click place a still, drags carry its figure."""
-
-    activatedName = Signal(str)
-    renameKey = Signal(str)
-    removeKey = Signal(str)
-    pasteKey = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("stillsGrid")
-        self.setViewMode(QListView.ViewMode.IconMode)
-        self.setFlow(QListView.Flow.LeftToRight)
-        self.setWrapping(True)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
-        self.setMovement(QListView.Movement.Static)
-        self.setUniformItemSizes(True)
-        self.setGridSize(card_size(150))
-        self.setSpacing(0)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
-        self.setDragEnabled(True)
-        self.setAcceptDrops(False)
-        self.viewport().setAcceptDrops(False)
-        self.setDefaultDropAction(Qt.DropAction.CopyAction)
-        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.verticalScrollBar().setSingleStep(24)
-        self.setMouseTracking(True)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.setItemDelegate(StillDelegate(self))
-        self.setAccessibleName("Stills")
-        self.empty_text = ""
-        self.drop_hint = False
-
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
-        super().resizeEvent(event)
-        self._fit_columns()
-
-    def _fit_columns(self) -> None:
-        """Share the width between the cards (the scroll bar's room is always kept)."""
-        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
-        width = self.width() - 2 * self.frameWidth() - bar - 1
-        columns = columns_for(width)
-        size = card_size(min(MAX_CARD_W, max(1, width // columns)))
-        if size != self.gridSize():
-            self.setGridSize(size)
-
-    def current_name(self) -> str | None:
-        index = self.currentIndex()
-        return str(index.data(NAME_ROLE)) if index.isValid() else None
-
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
-        name = self.current_name()
-        key = event.key()
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and name:
-            self.activatedName.emit(name)
-            event.accept()
-        elif key == Qt.Key.Key_F2 and name:
-            self.renameKey.emit(name)
-            event.accept()
-        elif key == Qt.Key.Key_Delete and name:
-            self.removeKey.emit(name)
-            event.accept()
-        elif event.matches(QKeySequence.StandardKey.Paste):
-            self.pasteKey.emit()
-            event.accept()
-        else:
-            super().keyPressEvent(event)
-
-    def mouseDoubleClickEvent(self, event) -> None:  # noqa: ANN001, N802
-        index = self.indexAt(event.position().toPoint())
-        if index.isValid() and event.button() == Qt.MouseButton.LeftButton:
-            self.setCurrentIndex(index)
-            self.activatedName.emit(str(index.data(NAME_ROLE)))
-            event.accept()
-            return
-        super().mouseDoubleClickEvent(event)
-
-    def startDrag(self, actions: Qt.DropAction) -> None:  # noqa: N802
-        indexes = [i for i in self.selectedIndexes() if i.flags() & Qt.ItemFlag.ItemIsDragEnabled]
-        if not indexes:
-            return
-        mime = self.model().mimeData(indexes)
-        if mime is None:
-            return
-        drag = QDrag(self)
-        drag.setMimeData(mime)
-        pixmap = indexes[0].data(PIXMAP_ROLE)
-        if pixmap is not None and not pixmap.isNull():
-            preview = pixmap.scaledToWidth(min(120, pixmap.width()),
-                                           Qt.TransformationMode.SmoothTransformation)
-            drag.setPixmap(preview)
-            drag.setHotSpot(QPoint(preview.width() // 2, preview.height() // 2))
-        drag.exec(Qt.DropAction.CopyAction, Qt.DropAction.CopyAction)
-
-    def paintEvent(self, event) -> None:  # noqa: ANN001, N802
-        super().paintEvent(event)
-        if not self.empty_text and not self.drop_hint:
-            return
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        area = self.viewport().rect().adjusted(10, 10, -10, -10)
-        if self.drop_hint:
-            color = self.palette().color(QPalette.ColorRole.Highlight)
-            fill = QColor(color)
-            fill.setAlphaF(0.07)
-            painter.setBrush(fill)
-            pen = QPen(color, 1.5, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.drawRoundedRect(area, 10, 10)
-            painter.setPen(color)
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "Drop images to import them")
-        elif self.model() is not None and self.model().rowCount() == 0:
-            muted = QColor(self.palette().color(QPalette.ColorRole.Text))
-            muted.setAlphaF(0.55)
-            painter.setPen(muted)
-            painter.drawText(area, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                             self.empty_text)
-        painter.end()
-
-
-# --- the panel --------------------------------------------------------------------------
-
-_STYLE = """
-#stillsPanel QLineEdit#stillsSearch { padding: 4px 6px; border-radius: 6px;
-    border: 1px solid #cfcfd6; background: palette(base); }
-#stillsPanel QLineEdit#stillsSearch:focus { border-color: palette(highlight); }
-#stillsPanel QToolButton#importButton { padding: 4px 10px; border-radius: 6px;
-    border: 1px solid #cfcfd6; background: palette(button); }
-#stillsPanel QToolButton#importButton:hover { border-color: #a9a9b4; }
-#stillsPanel QWidget#filterBar { background: #ececef; border-radius: 7px; }
-#stillsPanel QToolButton[segment="true"] { border: none; border-radius: 5px; padding: 3px 0;
-    color: #4a4a55; background: transparent; }
-#stillsPanel QToolButton[segment="true"]:hover { color: #1f1f26; }
-#stillsPanel QToolButton[segment="true"]:checked { background: palette(base); color: #1f1f26;
-    border: 1px solid #d6d6dc; }
-#stillsPanel QToolButton[segment="true"]:disabled { color: #a8a8b0; }
-#stillsPanel QListView#stillsGrid { border: none; background: palette(base); }
-#stillsPanel QLabel#stillsCount { color: #6b6b74; padding: 2px 4px; }
-#stillsPanel QLabel#stillsBanner { background: #fff4d6; color: #5c4400; padding: 6px 8px;
-    border: 1px solid #ecd9a0; border-radius: 6px; }
-#stillsPanel QLabel#stillsBanner[kind="note"] { background: #e9f3ec; color: #1f5130;
-    border-color: #c4dfcb; }
-#stillsPanel QSplitter::handle:vertical { height: 7px; background: transparent;
-    border-top: 1px solid #dcdce2; margin: 3px 0 0 0; }
-#stillDetails QLabel#stillInfo { color: #6b6b74; }
-#stillDetails QLabel#stillInfo[problem="true"] { color: #a32020; }
-#stillDetails QLabel#altHint { color: #8a8a93; font-size: 8pt; }
-#stillDetails QLabel#altHint[level="warning"] { color: #8a5300; }
-#stillDetails QLabel#formLabel { color: #55555f; padding-top: 3px; }
-#stillDetails QLabel#detailsEmpty { color: #8a8a93; padding: 18px; }
-#stillDetails QPlainTextEdit, #stillDetails QLineEdit, #stillDetails QComboBox {
-    border: 1px solid #d3d3da; border-radius: 5px; padding: 2px 4px;
-    background: palette(base); }
-#stillDetails QPlainTextEdit:focus, #stillDetails QLineEdit:focus,
-#stillDetails QComboBox:focus { border-color: palette(highlight); }
-"""
 
 
 class StillsPanel(QWidget):
@@ -302,7 +87,7 @@ class StillsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("stillsPanel")
-        self.setStyleSheet(_STYLE)
+        self.setStyleSheet(STILLS_STYLE)
         self.setAcceptDrops(True)
         self.series: Series | None = None
         self.current_episode: str | None = None
@@ -414,7 +199,8 @@ class StillsPanel(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def _make_actions(self) -> None:
-        def action(text: str, slot, shortcut: QKeySequence | None = None,  # noqa: ANN001
+        def action(text: str, slot: Callable[[], object],
+                   shortcut: QKeySequence | None = None,
                    meaning: str | None = None) -> QAction:
             act = QAction(text, self)
             if meaning:
@@ -505,9 +291,7 @@ class StillsPanel(QWidget):
         self.view.empty_text = ("No stills yet.\nDrop images here, paste one, or use Import…"
                                 if series is not None else "No project open")
         self._update_filter_buttons()
-        if selected and self.select(selected):
-            pass
-        else:
+        if not (selected and self.select(selected)):
             self.details.show_still(None)
         self._update_count()
 
@@ -629,7 +413,7 @@ class StillsPanel(QWidget):
                                 missing=not item.exists)
 
     def _model_data_changed(self, top: QModelIndex, bottom: QModelIndex,
-                            roles=()) -> None:  # noqa: ANN001
+                            roles: Sequence[int] = ()) -> None:
         name = self.details.name
         row = self.model.rows.get(name) if name else None
         if row is None or not top.row() <= row <= bottom.row():
@@ -755,7 +539,7 @@ class StillsPanel(QWidget):
 
     # --- drops from the desktop --------------------------------------------------------------
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self.series is not None and has_importable(event.mimeData()):
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
@@ -764,19 +548,19 @@ class StillsPanel(QWidget):
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self.series is not None and has_importable(event.mimeData()):
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
         else:
             event.ignore()
 
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:  # noqa: N802
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
         self.view.drop_hint = False
         self.view.viewport().update()
         super().dragLeaveEvent(event)
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+    def dropEvent(self, event: QDropEvent) -> None:
         self.view.drop_hint = False
         self.view.viewport().update()
         if self.series is None or not has_importable(event.mimeData()):
@@ -788,16 +572,16 @@ class StillsPanel(QWidget):
         # import after the drag has finished, so the source application is not held up
         QTimer.singleShot(0, self, lambda: self.import_sources(sources))
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop) \
                 and has_importable(event.mimeData()):
             event.ignore()  # not text for the field: let it reach the panel
             return True
         return super().eventFilter(watched, event)
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
 
 
-__all__ = ["StillsPanel", "StillsView", "has_importable", "image_sources", "png_bytes"]
+__all__ = ["StillsPanel"]
