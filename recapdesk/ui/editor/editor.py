@@ -29,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QFrame, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
 from recapdesk.core import editing
+from recapdesk.core.paths import IMAGE_SUFFIXES
 from recapdesk.core.search import Query, expand_replacement, find_next, iter_spans, replace_all
 from recapdesk.ui.editor.actions import ask_label, build_actions, context_menu
 from recapdesk.ui.editor.completion import WikilinkCompleter
@@ -58,7 +59,6 @@ class MarkdownEditor(QPlainTextEdit):
     stillDropped = Signal(str)  # a still (file name) was dragged in from the stills panel
 
     STILL_MIME = "application/x-recapdesk-still"
-    IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -210,7 +210,7 @@ class MarkdownEditor(QPlainTextEdit):
         if not source.hasUrls():
             return []
         files = [url.toLocalFile() for url in source.urls() if url.isLocalFile()]
-        return [f for f in files if f.lower().endswith(self.IMAGE_SUFFIXES)]
+        return [f for f in files if f.lower().endswith(IMAGE_SUFFIXES)]
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         if source.hasFormat(self.STILL_MIME) or source.hasImage() or self._image_files(source):
