@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from recapdesk.core import frontmatter
 from recapdesk.core.model import SPOILER_LEVELS, SPOILER_WARNINGS
 
 Edit = tuple[str, int, int]
@@ -39,9 +40,6 @@ _HEADING = re.compile(r" {0,3}#{1,6}(?:[ \t]|$)")
 _THEMATIC = re.compile(r" {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _WORD_CHAR = re.compile(r"[\w'’\-]")
 _CODE_SPAN = re.compile(r"(`+)(?:.*?[^`])?\1(?!`)")
-_SPOILERS_KEY = re.compile(
-    r"(?P<head>spoilers[ \t]*:)(?P<value>[^\r\n#]*?)(?P<tail>[ \t]*(?:#[^\r\n]*)?)$"
-)
 
 
 # --------------------------------------------------------------------------- lines
@@ -98,14 +96,10 @@ def _is_fence_line(line: str) -> bool:
     return bool(_FENCE.match(line) or _CONTAINER.match(line))
 
 
-def _front_matter_end(lines: list[Line]) -> int:
-    """Index of the line after the front matter (0 when there is none)."""
-    if not lines or lines[0].text.rstrip("\r") != "---":
-        return 0
-    for i in range(1, len(lines)):
-        if lines[i].text.rstrip("\r") in ("---", "..."):
-            return i + 1
-    return 0
+def _front_matter_end(text: str) -> int:
+    """Index of the line after the front matter (0 when there is none, or it is never
+    closed: then the whole text is the body), as `frontmatter` finds it."""
+    return frontmatter.block_lines(text)
 
 
 def _code_lines(lines: list[Line]) -> set[int]:
@@ -315,7 +309,7 @@ def wrap_spoiler_block(text: str, start: int, end: int, label: str | None = None
         first += 1
     while last > first and lines[last].blank:
         last -= 1
-    body_start = _front_matter_end(lines)
+    body_start = _front_matter_end(text)
     if first < body_start:
         first = min(body_start, len(lines) - 1)
         last = max(first, last)
@@ -352,7 +346,7 @@ class Container:
 def containers(text: str) -> list[Container]:
     """Every `:::` container of the text, outermost first (code blocks are skipped)."""
     lines = split_lines(text)
-    return list(_containers(lines, _code_lines(lines), _front_matter_end(lines)))
+    return list(_containers(lines, _code_lines(lines), _front_matter_end(text)))
 
 
 def _containers(lines: list[Line], code: set[int], body_start: int) -> Iterator[Container]:
@@ -481,7 +475,7 @@ def unwrap_spoiler(text: str, start: int, end: int) -> Edit:
         return inline
     here = line_index_at(lines, start)
     code = _code_lines(lines)
-    around = [c for c in _containers(lines, code, _front_matter_end(lines))
+    around = [c for c in _containers(lines, code, _front_matter_end(text))
               if c.kind == "spoiler" and c.open_line <= here <= c.close_line]
     if not around:
         return text, start, end
@@ -519,7 +513,7 @@ def insert_paragraph(text: str, start: int, end: int, paragraph: str) -> Edit:
     start, _ = _ordered(start, end, len(text))
     lines = split_lines(text)
     i = line_index_at(lines, start)
-    body_start = _front_matter_end(lines)
+    body_start = _front_matter_end(text)
     if i < body_start:
         i = body_start
         if i >= len(lines):
@@ -558,57 +552,21 @@ def insert_spoiler_warning(text: str, start: int, end: int, level: str = "major"
 def set_spoiler_level(text: str, level: str) -> str:
     """Set `spoilers: <level>` in the front matter of a file's text.
 
-    Only the value changes (quotes, spacing and a trailing comment go too/stay: the
-    comment stays); everything else is kept byte for byte. A missing key is added after
-    `runtime`/`episode`/`season`/`title` (the first present, else at the end); a file
-    without front matter gets one.
+    Only the value changes (a trailing comment stays); everything else is kept byte for
+    byte. A missing key is added after `runtime`/`episode`/`season`/`title` (the first
+    present, else at the end); a file without front matter gets one. Raises ValueError
+    for an unknown level or front matter that is never closed.
     """
     if level not in SPOILER_LEVELS:
         raise ValueError(f"unknown spoiler level {level!r}: use none, minor or major")
-    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-    raw = text.splitlines(keepends=True)
-    if not raw or raw[0].rstrip("\r\n") != "---":
-        return f"---{newline}spoilers: {level}{newline}---{newline}{text}"
-    close = next((i for i in range(1, len(raw)) if raw[i].rstrip("\r\n") in ("---", "...")),
-                 None)
-    if close is None:
-        raise ValueError("the front matter starts with --- but is never closed")
-    for i in range(1, close):
-        body = raw[i].rstrip("\r\n")
-        m = _SPOILERS_KEY.match(body)
-        if m:
-            ending = raw[i][len(body):]
-            value = m.group("value")
-            gap = value[: len(value) - len(value.lstrip())] or " "
-            raw[i] = f"{m.group('head')}{gap}{level}{m.group('tail')}{ending}"
-            return "".join(raw)
-    at = close
-    for key in ("runtime", "episode", "season", "title"):
-        found = next((i for i in range(1, close)
-                      if re.match(rf"{key}[ \t]*:", raw[i])), None)
-        if found is not None:
-            at = found + 1
-            while at < close and raw[at][:1] in (" ", "\t"):  # continuation lines
-                at += 1
-            break
-    if at > 1 and not raw[at - 1].endswith(("\n", "\r")):
-        raw[at - 1] += newline
-    raw.insert(at, f"spoilers: {level}{newline}")
-    return "".join(raw)
+    return frontmatter.set_values(text, {"spoilers": level},
+                                  after=("runtime", "episode", "season", "title"))
 
 
 def spoiler_level(text: str) -> str | None:
     """The `spoilers:` value of a file's front matter (None when absent)."""
-    raw = text.splitlines()
-    if not raw or raw[0] != "---":
-        return None
-    for line in raw[1:]:
-        if line in ("---", "..."):
-            return None
-        m = _SPOILERS_KEY.match(line)
-        if m:
-            return m.group("value").strip().strip("'\"") or None
-    return None
+    level = frontmatter.value(text, "spoilers")
+    return str(level).strip() or None if level is not None else None
 
 
 # ------------------------------------------------------------- list continuation
@@ -671,7 +629,7 @@ def continue_list(text: str, start: int, end: int) -> Edit | None:
         return None
     lines = split_lines(text)
     i = line_index_at(lines, start)
-    if i < _front_matter_end(lines) or i in _code_lines(lines):
+    if i < _front_matter_end(text) or i in _code_lines(lines):
         return None
     line = lines[i]
     result = list_continuation(line.text, start - line.start)

@@ -9,8 +9,6 @@ the system trash.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -31,99 +29,9 @@ __all__ = [
     "duplicate_episode",
     "next_free_number",
     "rename_episode",
-    "set_front_values",
     "set_status",
     "trash_episode",
 ]
-
-
-# --- front matter edits that keep the rest of the file --------------------------------
-
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
-_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "null", "y", "n"}
-
-
-def _scalar(value: Any) -> str:
-    """A YAML scalar for `value`: one plain word as is, other strings double-quoted
-    (JSON string escapes are valid YAML)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    text = str(value)
-    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS:
-        return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _set_line(front_text: str, data: Any, key: str, value: Any, newline: str) -> str | None:
-    """`front_text` with the one-line value of top-level `key` replaced (None if it cannot)."""
-    lines = front_text.splitlines(keepends=True)
-    if key not in data:
-        if front_text and not front_text.endswith(("\n", "\r")):
-            front_text += newline
-        return f"{front_text}{key}: {_scalar(value)}{newline}"
-    try:
-        index = data.lc.key(key)[0]
-    except (AttributeError, KeyError, TypeError):
-        return None
-    if not 0 <= index < len(lines):
-        return None
-    m = re.fullmatch(rf"({re.escape(key)}[ \t]*:[ \t]*)([^\r\n]*)(\r\n|\r|\n)?", lines[index])
-    if m is None:
-        return None
-    head, rest, ending = m.group(1), m.group(2), m.group(3) or ""
-    value_text, comment = rest, ""
-    for hash_mark in re.finditer(r"[ \t]+#", rest):
-        # the first " #" after which the value still reads the same starts the comment
-        if _same_value(key, rest[:hash_mark.start()], data[key]):
-            value_text, comment = rest[:hash_mark.start()], rest[hash_mark.start():]
-            break
-    new = _scalar(value)
-    if comment:
-        # keep the comment in its column when the new value fits before it
-        width = len(value_text) + len(comment) - len(comment.lstrip(" \t"))
-        comment = " " * max(1, width - len(new)) + comment.lstrip(" \t")
-    lines[index] = f"{head}{new}{comment}{ending}"
-    return "".join(lines)
-
-
-def _same_value(key: str, value_text: str, value: Any) -> bool:
-    try:
-        return frontmatter.parse(f"{key}: {value_text}\n").get(key) == value
-    except frontmatter.FrontMatterError:
-        return False
-
-
-def set_front_values(text: str, values: Mapping[str, Any]) -> str:
-    """Full file `text` with front matter `values` set, touching only their lines.
-
-    A key that is missing is appended to the front matter; a file without front matter
-    gets one. When a value spans several lines it is rewritten through the YAML dumper
-    (key order and comments are still kept). The body is never touched.
-    """
-    parts = frontmatter.split(text)
-    newline = parts.newline
-    front_text = parts.front_text
-    data = frontmatter.parse(front_text)
-    for key, value in values.items():
-        edited = _set_line(front_text, data, key, value, newline)
-        check = None
-        if edited is not None:
-            try:
-                check = frontmatter.parse(edited)
-            except frontmatter.FrontMatterError:
-                check = None
-        expected = dict(data)
-        expected[key] = value
-        if check is None or dict(check) != expected:
-            data[key] = value
-            edited = frontmatter.dump(data)
-            if newline != "\n":
-                edited = edited.replace("\n", newline)
-            check = frontmatter.parse(edited)
-        front_text, data = edited, check
-    return frontmatter.join(front_text, parts.body, newline=newline)
 
 
 def _read(path: Path) -> tuple[str, bool]:
@@ -140,7 +48,7 @@ def _write_values(ep: Episode, values: Mapping[str, Any]) -> None:
         raise ProjectError(f"{ep.path.name} was not read cleanly; it is never overwritten")
     text, bom = _read(ep.path)
     try:
-        new_text = set_front_values(text, values)
+        new_text = frontmatter.set_values(text, values)
     except frontmatter.FrontMatterError as exc:
         raise ProjectError(f"{ep.path.name}: {exc}") from exc
     fresh = _episode_for(ep.path, new_text, bom)
@@ -202,7 +110,7 @@ def duplicate_episode(series: Series, ep: Episode) -> Episode:
         stem = f"{ep.stem}-copy"
     folder = ep.path.parent
     path = _free_path(folder, stem)
-    new_text = set_front_values(text, values)
+    new_text = frontmatter.set_values(text, values)
     copy = _episode_for(path, new_text, bom)
     save_episode(copy)
     series.episodes.append(copy)
@@ -257,7 +165,7 @@ def apply_renumbering(series: Series,
     for ep, number in changes:
         text, bom = texts[ep.path]
         new_path = renames.get(ep.path, ep.path)
-        fresh[ep.path] = _episode_for(new_path, set_front_values(text, {"episode": number}),
+        fresh[ep.path] = _episode_for(new_path, frontmatter.set_values(text, {"episode": number}),
                                       bom)
         writes[ep.path] = (new_path, episode_bytes(fresh[ep.path]))
     # the new numbers and names all at once: a kill on the way is finished when the

@@ -14,7 +14,6 @@ from recapdesk.core.episode_ops import (
     apply_renumbering,
     duplicate_episode,
     rename_episode,
-    set_front_values,
     set_status,
     trash_episode,
 )
@@ -30,40 +29,15 @@ def episode(title: str, number: int, *, status: str = "final", extra: str = "",
             f"status: {status}             # draft | final\n{extra}---\n{body}")
 
 
-def body_of(path: Path) -> bytes:
-    data = path.read_bytes()
-    return data.split(b"---\n", 2)[2]
-
-
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
     a, b = before.splitlines(), after.splitlines()
     assert len(a) == len(b)
     return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
 
 
-# --- front matter edits -------------------------------------------------------------
-
-def test_set_front_values_touches_only_those_lines() -> None:
-    text = episode("Old: Title", 3, extra="directors: [A, B]  # flow style\ncustom: {k: v}\n")
-    new = set_front_values(text, {"title": 'New "Title" #1', "status": "draft"})
-    assert changed_lines(text, new) == [
-        ('title: "Old: Title"   # the headline', 'title: "New \\"Title\\" #1" # the headline'),
-        ("status: final             # draft | final", "status: draft             # draft | final"),
-    ]
-
-
-def test_set_front_values_adds_a_missing_key_and_front_matter() -> None:
-    assert set_front_values("---\ntitle: x\n---\nbody\n", {"episode": 2}) == (
-        "---\ntitle: x\nepisode: 2\n---\nbody\n")
-    assert set_front_values("just a body\n", {"title": "T"}) == "---\ntitle: T\n---\njust a body\n"
-
-
-def test_set_front_values_multiline_value_falls_back_to_yaml() -> None:
-    text = "---\ntitle: >-\n  A folded\n  title\nseason: 1 # kept\n---\nbody\n"
-    new = set_front_values(text, {"title": "Short"})
-    assert new.endswith("---\nbody\n")
-    assert "season: 1 # kept" in new
-    assert "Short" in new and "folded" not in new
+def body_of(path: Path) -> bytes:
+    data = path.read_bytes()
+    return data.split(b"---\n", 2)[2]
 
 
 # --- operations -----------------------------------------------------------------------

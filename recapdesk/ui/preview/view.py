@@ -43,6 +43,7 @@ from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import QWidget
 
 from recapdesk.core.incremental import Body
+from recapdesk.core.paths import inside
 from recapdesk.ui.preview import page_js
 
 SCHEME = b"recap"
@@ -76,12 +77,8 @@ class ProjectFiles(QWebEngineUrlSchemeHandler):
         if self.root is None or url.host() != HOST:
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
             return
-        rel = url.path().lstrip("/")
-        root = self.root.resolve()
-        try:
-            path = (root / rel).resolve()  # follows symlinks: a link out is refused too
-            path.relative_to(root)
-        except (ValueError, OSError):
+        path = self.root / url.path().lstrip("/")
+        if not inside(path, self.root):  # links are followed: a link out is refused too
             self.refused.append(url.toString())
             job.fail(QWebEngineUrlRequestJob.Error.RequestDenied)
             return

@@ -31,6 +31,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainte
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from recapdesk.core.images import ImageError, probe
+from recapdesk.core.paths import inside
 from recapdesk.core.thumbnails import THUMB_SIZE, thumbnail
 from recapdesk.ui import icons
 
@@ -56,11 +57,9 @@ class _Task(QRunnable):
         try:
             if self.hook is not None:
                 self.hook(self.name)
-            try:  # a still is a file in stills/; a link out of it is never read
-                self.path.resolve().relative_to(self.path.parent.resolve())
-            except (ValueError, OSError):
-                raise ImageError("links to a file outside the stills folder; not read") \
-                    from None
+            # a still is a file in stills/; a link out of it is never read
+            if not inside(self.path, self.path.parent):
+                raise ImageError("links to a file outside the stills folder; not read")
             thumb = thumbnail(self.path, self.cache_dir, THUMB_SIZE)
             meta = probe(self.path)
             size_kb = max(1, round(self.path.stat().st_size / 1024))

@@ -1,0 +1,72 @@
+"""Front matter: split from the body, parsed round-trip, and edited line by line."""
+
+from __future__ import annotations
+
+import pytest
+
+from recapdesk.core import frontmatter
+
+
+def episode(title: str, number: int, *, status: str = "final", extra: str = "",
+            body: str = "Body text.\n") -> str:
+    return (f'---\ntitle: "{title}"   # the headline\nseason: 1\nepisode: {number}\n'
+            f"status: {status}             # draft | final\n{extra}---\n{body}")
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
+    a, b = before.splitlines(), after.splitlines()
+    assert len(a) == len(b)
+    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+
+
+def test_set_front_values_touches_only_those_lines() -> None:
+    text = episode("Old: Title", 3, extra="directors: [A, B]  # flow style\ncustom: {k: v}\n")
+    new = frontmatter.set_values(text, {"title": 'New "Title" #1', "status": "draft"})
+    assert changed_lines(text, new) == [
+        ('title: "Old: Title"   # the headline', 'title: "New \\"Title\\" #1" # the headline'),
+        ("status: final             # draft | final", "status: draft             # draft | final"),
+    ]
+
+
+def test_set_front_values_adds_a_missing_key_and_front_matter() -> None:
+    assert frontmatter.set_values("---\ntitle: x\n---\nbody\n", {"episode": 2}) == (
+        "---\ntitle: x\nepisode: 2\n---\nbody\n")
+    assert frontmatter.set_values("just a body\n", {"title": "T"}) == (
+        "---\ntitle: T\n---\njust a body\n")
+
+
+def test_set_front_values_multiline_value_falls_back_to_yaml() -> None:
+    text = "---\ntitle: >-\n  A folded\n  title\nseason: 1 # kept\n---\nbody\n"
+    new = frontmatter.set_values(text, {"title": "Short"})
+    assert new.endswith("---\nbody\n")
+    assert "season: 1 # kept" in new
+    assert "Short" in new and "folded" not in new
+
+
+def test_a_shorter_value_leaves_the_comment_where_the_gap_puts_it() -> None:
+    text = "---\nspoilers: major   # none | minor | major\n---\n"
+    assert frontmatter.set_values(text, {"spoilers": "none"}) == (
+        "---\nspoilers: none   # none | minor | major\n---\n")
+
+
+def test_a_missing_key_goes_after_the_first_key_asked_for() -> None:
+    text = "---\ntitle: T\nseason: 1\n# a note\ndate: 2024-01-01\n---\nbody\n"
+    assert frontmatter.set_values(text, {"runtime": 50}, after=("episode", "season")) == (
+        "---\ntitle: T\nseason: 1\nruntime: 50\n# a note\ndate: 2024-01-01\n---\nbody\n")
+
+
+@pytest.mark.parametrize(("text", "lines"), [
+    ("body\n", 0),
+    ("---\ntitle: x\n---\nbody\n", 3),
+    ("---\r\ntitle: x\r\n...\r\n", 3),
+    ("---\ntitle: x\n---", 3),
+    ("---\ntitle: x\nnever closed\n", 0),
+])
+def test_block_lines_is_where_the_body_starts(text: str, lines: int) -> None:
+    assert frontmatter.block_lines(text) == lines
+
+
+def test_value_reads_a_key_or_nothing() -> None:
+    assert frontmatter.value("---\nspoilers: 'minor'\n---\n", "spoilers") == "minor"
+    assert frontmatter.value("---\nseo:\n  spoilers: none\n---\n", "spoilers") is None
+    assert frontmatter.value("---\nspoilers: major\n", "spoilers") is None  # never closed
