@@ -37,7 +37,7 @@ from recapdesk.core.project import (
 from recapdesk.ui.actions import make_action
 from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor_tab import EditorTab
-from recapdesk.ui.outline_view import OutlineView
+from recapdesk.ui.outline import OutlineView
 from recapdesk.ui.preview import PreviewView, ScrollSync
 from recapdesk.ui.problems_view import ProblemsView
 from recapdesk.ui.review_service import ReviewService, Snapshot
