@@ -31,7 +31,7 @@ from recapdesk.ui.controllers.stills import StillActions
 from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor_tab import EditorTab
 from recapdesk.ui.menus import MAX_RECENT, WindowActions
-from recapdesk.ui.outline_view import OutlineView
+from recapdesk.ui.outline import OutlineView
 from recapdesk.ui.preview import PreviewView
 from recapdesk.ui.problems_view import ProblemsView
 from recapdesk.ui.review_service import ReviewService, Snapshot

@@ -31,7 +31,7 @@ from recapdesk.core.outline import move_section, reading_minutes, word_count  # 
 from recapdesk.core.search import Query  # noqa: E402
 from recapdesk.ui.editor import MarkdownEditor  # noqa: E402
 from recapdesk.ui.main_window import MainWindow  # noqa: E402
-from recapdesk.ui.outline_view import (  # noqa: E402
+from recapdesk.ui.outline import (  # noqa: E402
     PATH_ROLE,
     STATUS_ROLE,
     TARGET_ROLE,

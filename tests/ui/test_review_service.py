@@ -27,7 +27,7 @@ from recapdesk.core.stills import usages
 from recapdesk.core.textfile import read_text
 from recapdesk.ui import review_service
 from recapdesk.ui.main_window import MainWindow
-from recapdesk.ui.outline_view import WORDS_ROLE
+from recapdesk.ui.outline import WORDS_ROLE
 from recapdesk.ui.review_service import MAX_RESTARTS, ReviewService, Snapshot, shared_process
 from tests.ui.test_main_window import (
     FakeDialogs,
@@ -105,7 +105,7 @@ class Answers:
         return self.got[-1]
 
 
-def settled(qtbot, service: ReviewService) -> None:  # noqa: ANN001
+def settled(qtbot, service: ReviewService) -> None:
     qtbot.waitUntil(lambda: not service.busy, timeout=WAIT)
 
 
@@ -178,7 +178,7 @@ def settings_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window_on(qtbot, settings_file: Path) -> Callable[..., MainWindow]:  # noqa: ANN001
+def window_on(qtbot, settings_file: Path) -> Callable[..., MainWindow]:
     """`window_on(project, episode="s01e01", use_worker=True)`: a shown window whose
     first review (with checks) has come back."""
 
@@ -198,7 +198,7 @@ def window_on(qtbot, settings_file: Path) -> Callable[..., MainWindow]:  # noqa:
 
 # --- the service ------------------------------------------------------------------------
 
-def test_requests_while_a_job_is_out_make_one_next_job(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_requests_while_a_job_is_out_make_one_next_job(qtbot, worker: list[ReviewProcess],
                                                        series: Series) -> None:
     texts = Texts(series)
     service = ReviewService(texts.snapshot)
@@ -218,7 +218,7 @@ def test_requests_while_a_job_is_out_make_one_next_job(qtbot, worker: list[Revie
     assert len(worker) == 1
 
 
-def test_checks_asked_while_busy_are_not_lost(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_checks_asked_while_busy_are_not_lost(qtbot, worker: list[ReviewProcess],
                                               series: Series) -> None:
     texts = Texts(series)
     service = ReviewService(texts.snapshot)
@@ -237,7 +237,7 @@ def test_checks_asked_while_busy_are_not_lost(qtbot, worker: list[ReviewProcess]
     assert answers.got[0][1].problems is None  # the first job did not ask for them
 
 
-def test_answers_come_on_the_ui_thread_in_order(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_answers_come_on_the_ui_thread_in_order(qtbot, worker: list[ReviewProcess],
                                                 series: Series) -> None:
     texts = Texts(series)
     service = ReviewService(texts.snapshot)
@@ -256,7 +256,7 @@ def test_answers_come_on_the_ui_thread_in_order(qtbot, worker: list[ReviewProces
     assert [job.series is not None for job, _ in answers.got] == [True, False, False, False]
 
 
-def test_without_the_worker_everything_runs_in_process(qtbot, no_worker: None,  # noqa: ANN001
+def test_without_the_worker_everything_runs_in_process(qtbot, no_worker: None,
                                                        series: Series) -> None:
     texts = Texts(series)
     service = ReviewService(texts.snapshot, use_worker=False)
@@ -274,7 +274,7 @@ def test_without_the_worker_everything_runs_in_process(qtbot, no_worker: None,  
     assert review_service._shared is None
 
 
-def test_review_now_answers_in_process(qtbot, no_worker: None, series: Series) -> None:  # noqa: ANN001
+def test_review_now_answers_in_process(qtbot, no_worker: None, series: Series) -> None:
     texts = Texts(series)
     service = ReviewService(texts.snapshot)
     answers = Answers(service)
@@ -286,7 +286,7 @@ def test_review_now_answers_in_process(qtbot, no_worker: None, series: Series) -
     assert service.review_now() is None
 
 
-def test_without_a_project_nothing_is_sent(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_without_a_project_nothing_is_sent(qtbot, worker: list[ReviewProcess],
                                            series: Series) -> None:
     texts = Texts(series)
     texts.gone = True
@@ -301,7 +301,7 @@ def test_without_a_project_nothing_is_sent(qtbot, worker: list[ReviewProcess],  
     assert_answer(series, *answers.last, texts)
 
 
-def test_a_new_project_gets_a_new_token(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_a_new_project_gets_a_new_token(qtbot, worker: list[ReviewProcess],
                                         sample_project: Path) -> None:
     """The project read again (or its stills re-read) is sent again: the worker checks
     the new one, not what it kept of the old."""
@@ -332,7 +332,7 @@ def test_a_new_project_gets_a_new_token(qtbot, worker: list[ReviewProcess],  # n
     assert answers.last[0].series is fresh and answers.last[0].token != job.token
 
 
-def test_a_project_the_worker_forgot_is_sent_again(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_a_project_the_worker_forgot_is_sent_again(qtbot, worker: list[ReviewProcess],
                                                    sample_project: Path) -> None:
     """More projects than the worker keeps: the first one's next job comes back
     `unknown_series`, and the service sends it again with the project."""
@@ -353,7 +353,7 @@ def test_a_project_the_worker_forgot_is_sent_again(qtbot, worker: list[ReviewPro
     assert len(worker) == 1
 
 
-def test_a_killed_worker_falls_back_then_restarts(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_a_killed_worker_falls_back_then_restarts(qtbot, worker: list[ReviewProcess],
                                                   series: Series) -> None:
     texts = Texts(series)
     service = ReviewService(texts.snapshot)
@@ -385,7 +385,7 @@ def test_a_killed_worker_falls_back_then_restarts(qtbot, worker: list[ReviewProc
     assert review_service._restarts == 1
 
 
-def test_after_too_many_deaths_reviews_stay_in_process(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_after_too_many_deaths_reviews_stay_in_process(qtbot, worker: list[ReviewProcess],
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        series: Series) -> None:
     texts = Texts(series)
@@ -407,8 +407,8 @@ def test_after_too_many_deaths_reviews_stay_in_process(qtbot, worker: list[Revie
     assert len(worker) == 1 and service.jobs_sent == 1 and service.local_runs == 3
 
 
-def test_two_projects_share_the_worker_apart(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
-                                             make_project) -> None:  # noqa: ANN001
+def test_two_projects_share_the_worker_apart(qtbot, worker: list[ReviewProcess],
+                                             make_project) -> None:
     """Two services at once on two projects: tokens are unique, so the one worker never
     mixes them up, with both asking before either is answered and the project left out."""
     front = "---\ntitle: {t}\nseason: 1\nepisode: {n}\nexcerpt: x\n---\n\n"
@@ -444,8 +444,8 @@ def outline_words(window: MainWindow, path: Path) -> int | None:
     return item.index().siblingAtColumn(1).data(WORDS_ROLE)
 
 
-def test_typing_updates_the_counts_shortly_after(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
-                                                 window_on, sample_project: Path) -> None:  # noqa: ANN001
+def test_typing_updates_the_counts_shortly_after(qtbot, worker: list[ReviewProcess],
+                                                 window_on, sample_project: Path) -> None:
     window = window_on(sample_project, "s01e01")
     path = episode_path(sample_project, "s01e01")
     editor = editor_of(window)
@@ -461,8 +461,8 @@ def test_typing_updates_the_counts_shortly_after(qtbot, worker: list[ReviewProce
     assert len(worker) == 1
 
 
-def test_a_broken_link_shows_after_the_check_pause(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
-                                                   window_on, sample_project: Path) -> None:  # noqa: ANN001
+def test_a_broken_link_shows_after_the_check_pause(qtbot, worker: list[ReviewProcess],
+                                                   window_on, sample_project: Path) -> None:
     window = window_on(sample_project, "s01e02")
     editor = editor_of(window)
     assert window.problems.problems == old_problems(window.series, {
@@ -481,8 +481,8 @@ def test_a_broken_link_shows_after_the_check_pause(qtbot, worker: list[ReviewPro
     assert window.status.problems.text() != "No problems"
 
 
-def test_the_window_copes_with_a_killed_worker(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
-                                               window_on, sample_project: Path) -> None:  # noqa: ANN001
+def test_the_window_copes_with_a_killed_worker(qtbot, worker: list[ReviewProcess],
+                                               window_on, sample_project: Path) -> None:
     window = window_on(sample_project, "s01e01")
     editor = editor_of(window)
     pid = worker[0].pid
@@ -507,7 +507,7 @@ def test_the_window_copes_with_a_killed_worker(qtbot, worker: list[ReviewProcess
     assert window.problems.problems == old_problems(window.series, texts)
 
 
-def test_a_window_without_the_worker(qtbot, no_worker: None, window_on,  # noqa: ANN001
+def test_a_window_without_the_worker(qtbot, no_worker: None, window_on,
                                      sample_project: Path) -> None:
     window = window_on(sample_project, "s01e01", use_worker=False)
     editor = editor_of(window)
@@ -520,7 +520,7 @@ def test_a_window_without_the_worker(qtbot, no_worker: None, window_on,  # noqa:
     assert review_service._shared is None
 
 
-def test_run_checks_without_a_project_does_nothing(qtbot, worker: list[ReviewProcess],  # noqa: ANN001
+def test_run_checks_without_a_project_does_nothing(qtbot, worker: list[ReviewProcess],
                                                    settings_file: Path) -> None:
     window = MainWindow(QSettings(str(settings_file), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
@@ -530,7 +530,7 @@ def test_run_checks_without_a_project_does_nothing(qtbot, worker: list[ReviewPro
 
 
 def test_two_windows_on_two_projects_keep_their_problems(
-        qtbot, worker: list[ReviewProcess], window_on, make_project) -> None:  # noqa: ANN001
+        qtbot, worker: list[ReviewProcess], window_on, make_project) -> None:
     front = "---\ntitle: {t}\nseason: 1\nepisode: 1\nexcerpt: x\nstatus: final\n---\n\n"
     one = make_project({"episodes/alpha.md": front.format(t="Alpha") + "Words.\n"})
     two = make_project({"episodes/beta.md": front.format(t="Beta") + "Other words.\n"})

@@ -1,4 +1,4 @@
-"""The episode outline: series → episodes → headings, with a filter box.
+"""The outline widget: a filter box above the series → episodes → headings tree.
 
 The view presents and forwards: clicks, drags and context-menu choices become request
 signals; the window asks the writer, calls `core/episode_ops` or edits the text, and
@@ -7,49 +7,18 @@ rebuilds the tree. Nothing here reads or writes files.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import qtawesome as qta
-from PySide6.QtCore import (
-    QMimeData,
-    QModelIndex,
-    QPoint,
-    QRect,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QColor,
-    QDragEnterEvent,
-    QDragLeaveEvent,
-    QDragMoveEvent,
-    QDropEvent,
-    QFont,
-    QIcon,
-    QKeyEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPen,
-    QStandardItem,
-    QStandardItemModel,
-)
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QFont, QPalette, QStandardItem
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHeaderView,
     QLineEdit,
     QMenu,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -58,28 +27,29 @@ from PySide6.QtWidgets import (
 from recapdesk.core import frontmatter
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.outline import Analysis, analyze_any, reading_minutes
+from recapdesk.ui.outline.delegate import DRAFT_COLOR, FINAL_COLOR, OutlineDelegate
+from recapdesk.ui.outline.model import (
+    CODE_ROLE,
+    EPISODE,
+    FULL_TITLE_ROLE,
+    HEADING,
+    KIND_ROLE,
+    LEVEL_ROLE,
+    LINE_ROLE,
+    PATH_ROLE,
+    SEASON_ROLE,
+    SERIES,
+    STATUS_ROLE,
+    TARGET_ROLE,
+    TITLE_ROLE,
+    WORDS_ROLE,
+    EpisodeState,
+    OutlineModel,
+    path_key,
+)
+from recapdesk.ui.outline.tree import OutlineTree
 
-MIME_TYPE = "application/x-recapdesk-outline-item"
-
-KIND_ROLE = Qt.ItemDataRole.UserRole + 1
-PATH_ROLE = Qt.ItemDataRole.UserRole + 2
-LINE_ROLE = Qt.ItemDataRole.UserRole + 3
-LEVEL_ROLE = Qt.ItemDataRole.UserRole + 4
-WORDS_ROLE = Qt.ItemDataRole.UserRole + 5
-TARGET_ROLE = Qt.ItemDataRole.UserRole + 6
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 7
-ANCHOR_ROLE = Qt.ItemDataRole.UserRole + 8
-CODE_ROLE = Qt.ItemDataRole.UserRole + 9
-TITLE_ROLE = Qt.ItemDataRole.UserRole + 10  # the short title shown after the code
-FULL_TITLE_ROLE = Qt.ItemDataRole.UserRole + 11
-SEASON_ROLE = Qt.ItemDataRole.UserRole + 12
-NUMBER_ROLE = Qt.ItemDataRole.UserRole + 13
-
-SERIES, EPISODE, HEADING = "series", "episode", "heading"
 EXPAND_ALL_UP_TO = 8  # episodes; a longer series opens with only the current one expanded
-
-DRAFT_COLOR = "#b26a00"
-FINAL_COLOR = "#2e7d32"
 
 _RECAP_PREFIX = re.compile(r"^.*?\bEpisode\s+\d+\w*\s+Recap\s*[:–—-]\s*(?P<rest>\S.*)$",
                            re.IGNORECASE)
@@ -91,10 +61,6 @@ def short_title(title: str) -> str:
     return m.group("rest").strip() if m else title
 
 
-def _key(path: str | Path) -> str:
-    return str(Path(path))
-
-
 @dataclass
 class _ViewState:
     """Expanded items and the current item, by keys that survive rebuilding the tree."""
@@ -104,478 +70,6 @@ class _ViewState:
     current_path: str | None = None  # for a current heading: its episode…
     current_ordinal: int = 0  # …and its place among the episode's headings
 
-
-@dataclass
-class _EpisodeState:
-    """What the view knows of one episode: its text's analysis and front matter facts."""
-
-    path: str
-    text: str
-    front_text: str
-    analysis: Analysis
-
-
-# --- the model: items and drop rules ---------------------------------------------------
-
-class OutlineModel(QStandardItemModel):
-    """Series → episodes → headings. Drops never move items: they become requests."""
-
-    # ("reorder", [paths in the new order], moved path) | ("section", path, line, before)
-    dropRequested = Signal(object)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 2, parent)
-        self.states: dict[str, _EpisodeState] = {}
-        self.series_item: QStandardItem | None = None
-
-    # lookups ------------------------------------------------------------------------
-
-    def episode_items(self) -> list[QStandardItem]:
-        root = self.series_item
-        if root is None:
-            return []
-        return [root.child(r, 0) for r in range(root.rowCount())]
-
-    def episode_item(self, path: str) -> QStandardItem | None:
-        key = _key(path)
-        return next((it for it in self.episode_items() if it.data(PATH_ROLE) == key), None)
-
-    def episode_paths(self) -> list[str]:
-        return [it.data(PATH_ROLE) for it in self.episode_items()]
-
-    def heading_items(self, episode: QStandardItem) -> list[QStandardItem]:
-        """Every heading item of an episode, in document order."""
-        out: list[QStandardItem] = []
-
-        def walk(item: QStandardItem) -> None:
-            for r in range(item.rowCount()):
-                child = item.child(r, 0)
-                out.append(child)
-                walk(child)
-
-        walk(episode)
-        return out
-
-    def heading_item(self, path: str, line: int) -> QStandardItem | None:
-        episode = self.episode_item(path)
-        if episode is None:
-            return None
-        return next((h for h in self.heading_items(episode) if h.data(LINE_ROLE) == line), None)
-
-    @staticmethod
-    def episode_of(item: QStandardItem) -> QStandardItem | None:
-        while item is not None and item.data(KIND_ROLE) == HEADING:
-            item = item.parent()
-        return item if item is not None and item.data(KIND_ROLE) == EPISODE else None
-
-    # drag and drop ------------------------------------------------------------------
-
-    def mimeTypes(self) -> list[str]:
-        return [MIME_TYPE]
-
-    def supportedDropActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
-    def supportedDragActions(self) -> Qt.DropAction:
-        return Qt.DropAction.MoveAction
-
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:
-        data = QMimeData()
-        for index in indexes:
-            item = self.itemFromIndex(index.siblingAtColumn(0))
-            if item is None or item.data(KIND_ROLE) not in (EPISODE, HEADING):
-                continue
-            payload = {"kind": item.data(KIND_ROLE), "path": item.data(PATH_ROLE)}
-            if item.data(KIND_ROLE) == HEADING:
-                payload["line"] = item.data(LINE_ROLE)
-            data.setData(MIME_TYPE, json.dumps(payload).encode("utf-8"))
-            break
-        return data
-
-    @staticmethod
-    def payload(data: QMimeData | None) -> dict | None:
-        """The dragged item described by mime data made by `mimeData` (None if foreign)."""
-        if data is None or not data.hasFormat(MIME_TYPE):
-            return None
-        try:
-            payload = json.loads(bytes(data.data(MIME_TYPE).data()).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
-            return None
-        if not isinstance(payload, dict) or payload.get("kind") not in (EPISODE, HEADING):
-            return None
-        return payload
-
-    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                        parent: QModelIndex) -> bool:
-        return self.drop_request(self.payload(data), row, parent) is not None
-
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                     parent: QModelIndex) -> bool:
-        request = self.drop_request(self.payload(data), row, parent)
-        if request is not None:
-            # after the drop has finished: the window may ask and rebuild the tree
-            QTimer.singleShot(0, lambda: self.dropRequested.emit(request))
-        return False  # the items never move here; the tree is rebuilt from the files
-
-    def drop_request(self, payload: dict | None, row: int, parent: QModelIndex) -> tuple | None:
-        """What dropping `payload` at (`row`, `parent`) asks for, or None when it cannot.
-
-        Qt's drop conventions: `row` -1 means on the `parent` item itself, otherwise
-        before its child `row` (== rowCount: after the last child).
-        """
-        if payload is None:
-            return None
-        target = self.itemFromIndex(parent.siblingAtColumn(0)) if parent.isValid() else None
-        if payload["kind"] == EPISODE:
-            return self._reorder_request(_key(payload.get("path", "")), row, target)
-        line = payload.get("line")
-        if not isinstance(line, int):
-            return None
-        return self._section_request(_key(payload.get("path", "")), line, row, target)
-
-    def _reorder_request(self, path: str, row: int, target: QStandardItem | None) -> tuple | None:
-        paths = self.episode_paths()
-        if path not in paths or self.series_item is None:
-            return None
-        if target is None or target is self.series_item:
-            position = len(paths) if row < 0 else row
-        elif target.data(KIND_ROLE) in (EPISODE, HEADING):
-            episode = self.episode_of(target)
-            if episode is None:
-                return None
-            position = episode.row() if target is episode and row < 0 else episode.row() + 1
-        else:
-            return None
-        position = max(0, min(position, len(paths)))
-        old = paths.index(path)
-        order = paths[:position] + [path] + paths[position:]
-        del order[old if old < position else old + 1]
-        return ("reorder", order, path) if order != paths else None
-
-    def _section_request(self, path: str, line: int, row: int,
-                         target: QStandardItem | None) -> tuple | None:
-        state = self.states.get(path)
-        if state is None or target is None:
-            return None
-        info = state.analysis
-        if not info.movable(line):
-            return None
-        episode = self.episode_of(target)
-        if episode is None or episode.data(PATH_ROLE) != path:
-            return None
-        if row < 0:
-            if target is episode:
-                return None
-            before = target.data(LINE_ROLE)
-        elif row < target.rowCount():
-            before = target.child(row, 0).data(LINE_ROLE)
-        else:
-            before = self._line_after_subtree(info, target)
-        if before < info.line_count and not info.movable(before):
-            return None
-        start, end = info.section(info.index_of(line))
-        if start <= before <= end or (before >= info.line_count and end >= info.line_count):
-            return None
-        return ("section", path, line, before)
-
-    @staticmethod
-    def _line_after_subtree(info: Analysis, item: QStandardItem) -> int:
-        """The line of the first heading after `item` and all its sub-headings (or the end)."""
-        if item.data(KIND_ROLE) != HEADING:
-            return info.line_count
-        headings = info.headings
-        try:
-            i = info.index_of(item.data(LINE_ROLE))
-        except ValueError:
-            return info.line_count
-        level = headings[i].level
-        for other in headings[i + 1:]:
-            if other.level <= level:
-                return other.line
-        return info.line_count
-
-
-# --- painting ----------------------------------------------------------------------
-
-class OutlineDelegate(QStyledItemDelegate):
-    """Episode rows: muted code + title; the count column: words and a thin goal bar."""
-
-    ROW_HEIGHT = {SERIES: 34, EPISODE: 30, HEADING: 24}
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
-        kind = index.siblingAtColumn(0).data(KIND_ROLE)
-        size.setHeight(max(size.height(), self.ROW_HEIGHT.get(kind, 24)))
-        return size
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
-        kind = index.siblingAtColumn(0).data(KIND_ROLE)
-        if index.column() == 1:
-            self._paint_count(painter, option, index, kind)
-        elif kind == EPISODE:
-            self._paint_episode(painter, option, index)
-        else:
-            super().paint(painter, option, index)
-
-    @staticmethod
-    def _colors(option: QStyleOptionViewItem) -> tuple[QColor, QColor]:
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        group = (QPalette.ColorGroup.Active if option.state & QStyle.StateFlag.State_Active
-                 else QPalette.ColorGroup.Inactive)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        text = option.palette.color(group, role)
-        muted = QColor(text)
-        muted.setAlphaF(0.8 if selected else 0.55)
-        return text, muted
-
-    def _background(self, painter: QPainter, option: QStyleOptionViewItem,
-                    index: QModelIndex) -> QStyleOptionViewItem:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        opt.icon = QIcon()
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, opt.widget)
-        return opt
-
-    def _paint_episode(self, painter: QPainter, option: QStyleOptionViewItem,
-                       index: QModelIndex) -> None:
-        opt = self._background(painter, option, index)
-        text_color, muted = self._colors(option)
-        rect = option.rect.adjusted(4, 0, -4, 0)
-        icon = index.data(Qt.ItemDataRole.DecorationRole)
-        if icon is not None:
-            side = 16
-            icon_rect = QRect(rect.left(), rect.center().y() - side // 2 + 1, side, side)
-            icon.paint(painter, icon_rect)
-            rect.setLeft(icon_rect.right() + 7)
-        painter.save()
-        font = QFont(opt.font)
-        code = str(index.data(CODE_ROLE) or "")
-        if code:
-            code_font = QFont(font)
-            code_font.setPointSizeF(font.pointSizeF() * 0.88)
-            code_font.setWeight(QFont.Weight.DemiBold)
-            painter.setFont(code_font)
-            painter.setPen(muted)
-            code_width = painter.fontMetrics().horizontalAdvance(code)
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                             code)
-            rect.setLeft(rect.left() + max(code_width, painter.fontMetrics()
-                                           .horizontalAdvance("E00")) + 8)
-        font.setWeight(QFont.Weight.Medium)
-        painter.setFont(font)
-        painter.setPen(text_color)
-        title = painter.fontMetrics().elidedText(str(index.data(TITLE_ROLE) or ""),
-                                                 Qt.TextElideMode.ElideRight, rect.width())
-        painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, title)
-        painter.restore()
-
-    def _paint_count(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex,
-                     kind: str | None) -> None:
-        self._background(painter, option, index)
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        if not text:
-            return
-        _, muted = self._colors(option)
-        rect = option.rect.adjusted(2, 0, -10, 0)
-        painter.save()
-        font = QFont(option.font)
-        font.setPointSizeF(font.pointSizeF() * 0.86)
-        font.setFeature(QFont.Tag("tnum"), 1)
-        painter.setFont(font)
-        painter.setPen(muted)
-        target = index.data(TARGET_ROLE)
-        words = index.data(WORDS_ROLE) or 0
-        if kind == EPISODE and target:
-            text_rect = rect.adjusted(0, 0, 0, -4)
-            painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             text)
-            width = painter.fontMetrics().horizontalAdvance(text)
-            bar = QRect(rect.right() - width + 1, rect.center().y() + 8, width, 3)
-            track = QColor(muted)
-            track.setAlphaF(0.18)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setBrush(track)
-            painter.drawRoundedRect(bar, 1.5, 1.5)
-            fraction = min(1.0, words / target)
-            if fraction > 0:
-                done = QRect(bar)
-                done.setWidth(max(3, round(bar.width() * fraction)))
-                painter.setBrush(QColor(FINAL_COLOR if fraction >= 1 else "#3d7bd9"))
-                painter.drawRoundedRect(done, 1.5, 1.5)
-        else:
-            painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight,
-                             text)
-        painter.restore()
-
-
-# --- the tree ---------------------------------------------------------------------
-
-class OutlineTree(QTreeView):
-    """The tree widget: Enter activates; drops are turned into requests, never moves."""
-
-    activatedByKey = Signal(QModelIndex)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._indicator: tuple[int, int] | None = None  # (y, x) of the drop line
-
-    def outline_model(self) -> OutlineModel:
-        model = self.model()
-        assert isinstance(model, OutlineModel)
-        return model
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.activatedByKey.emit(self.currentIndex())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    # drop position -> (row, parent) in Qt's drop terms ---------------------------------
-
-    def drop_position(self, pos: QPoint, payload: dict | None) -> tuple[int, QModelIndex] | None:
-        """Where a drop at viewport point `pos` goes: upper half of a row = before it."""
-        model = self.outline_model()
-        if payload is None or model.series_item is None:
-            return None
-        series = model.series_item.index()
-        index = self.indexAt(pos)
-        if not index.isValid():
-            if payload["kind"] == EPISODE:
-                return model.series_item.rowCount(), series
-            return None
-        index = index.siblingAtColumn(0)
-        item = model.itemFromIndex(index)
-        upper = pos.y() < self.visualRect(index).center().y()
-        kind = item.data(KIND_ROLE)
-        if payload["kind"] == EPISODE:
-            if kind == SERIES:
-                return 0, series
-            episode = model.episode_of(item)
-            if episode is None:
-                return None
-            row = episode.row() if kind == EPISODE and upper else episode.row() + 1
-            return row, series
-        if kind == EPISODE:
-            return None if upper else (0, index)
-        if kind != HEADING:
-            return None
-        if upper:
-            return item.row(), index.parent()
-        if item.rowCount() and self.isExpanded(index):
-            return 0, index
-        return item.row() + 1, index.parent()
-
-    def drop_request(self, pos: QPoint, data: QMimeData | None) -> tuple | None:
-        payload = OutlineModel.payload(data)
-        where = self.drop_position(pos, payload)
-        if where is None:
-            return None
-        return self.outline_model().drop_request(payload, where[0], where[1])
-
-    # drag events --------------------------------------------------------------------
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if OutlineModel.payload(event.mimeData()) is None:
-            event.ignore()
-            return
-        super().dragEnterEvent(event)
-        event.accept()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
-        super().dragMoveEvent(event)  # auto-scroll and auto-expand
-        pos = event.position().toPoint()
-        request = self.drop_request(pos, event.mimeData())
-        if request is None:
-            event.ignore()
-            self._set_indicator(None)
-            return
-        event.setDropAction(Qt.DropAction.MoveAction)
-        event.accept()
-        self._set_indicator(self._indicator_for(request))
-
-    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
-        super().dragLeaveEvent(event)
-        self._set_indicator(None)
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        self._set_indicator(None)
-        request = self.drop_request(event.position().toPoint(), event.mimeData())
-        if request is None:
-            event.ignore()
-            return
-        # Accept without a move: Qt must not remove the dragged rows; the window applies
-        # the change to the files or the text and the tree is rebuilt from them.
-        event.setDropAction(Qt.DropAction.IgnoreAction)
-        event.accept()
-        model = self.outline_model()
-        QTimer.singleShot(0, lambda: model.dropRequested.emit(request))
-
-    # the drop line ------------------------------------------------------------------
-
-    def _bottom_of(self, item: QStandardItem) -> QRect:
-        index = item.index()
-        while item.rowCount() and self.isExpanded(index):
-            last = None
-            for r in range(item.rowCount() - 1, -1, -1):
-                if not self.isRowHidden(r, index):
-                    last = item.child(r, 0)
-                    break
-            if last is None:
-                break
-            item, index = last, last.index()
-        return self.visualRect(index)
-
-    def _indicator_for(self, request: tuple) -> tuple[int, int] | None:
-        model = self.outline_model()
-        if request[0] == "reorder":
-            order: list[str] = request[1]
-            moved: str = request[2]
-            position = order.index(moved)
-            rest = [p for p in order if p != moved]
-            if position < len(rest):
-                rect = self.visualRect(model.episode_item(rest[position]).index())
-                return rect.top(), rect.left()
-            last = model.episode_item(rest[-1]) if rest else None
-            if last is None:
-                return None
-            rect = self._bottom_of(last)
-            return rect.bottom() + 1, self.visualRect(last.index()).left()
-        _, path, _, before = request
-        item = model.heading_item(path, before)
-        if item is not None:
-            rect = self.visualRect(item.index())
-            return rect.top(), rect.left()
-        episode = model.episode_item(path)
-        if episode is None:
-            return None
-        rect = self._bottom_of(episode)
-        return rect.bottom() + 1, self.visualRect(episode.index()).left() + self.indentation()
-
-    def _set_indicator(self, indicator: tuple[int, int] | None) -> None:
-        if indicator != self._indicator:
-            self._indicator = indicator
-            self.viewport().update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        if self._indicator is None:
-            return
-        y, x = self._indicator
-        painter = QPainter(self.viewport())
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        color = self.palette().color(QPalette.ColorRole.Highlight)
-        painter.setPen(QPen(color, 2))
-        painter.drawLine(x + 6, y, self.viewport().width() - 4, y)
-        painter.setBrush(self.palette().color(QPalette.ColorRole.Base))
-        painter.drawEllipse(QPoint(x + 3, y), 3, 3)
-        painter.end()
-
-
-# --- the widget --------------------------------------------------------------------
 
 class OutlineView(QWidget):
     """Filter box above the series → episodes → headings tree."""
@@ -688,12 +182,12 @@ class OutlineView(QWidget):
 
     def _episode_row(self, ep: Episode, text: str,
                      *, multi_season: bool) -> tuple[QStandardItem, QStandardItem]:
-        path = _key(ep.path)
+        path = path_key(ep.path)
         try:
             front_text = frontmatter.split(text).front_text
         except frontmatter.FrontMatterError:
             front_text = ""
-        self.model.states[path] = _EpisodeState(path, text, front_text, analyze_any(text))
+        self.model.states[path] = EpisodeState(path, text, front_text, analyze_any(text))
         item = QStandardItem()
         item.setData(EPISODE, KIND_ROLE)
         item.setData(path, PATH_ROLE)
@@ -722,7 +216,6 @@ class OutlineView(QWidget):
         item.setData(title, FULL_TITLE_ROLE)
         item.setData(status, STATUS_ROLE)
         item.setData(season, SEASON_ROLE)
-        item.setData(number, NUMBER_ROLE)
         item.setIcon(qta.icon("mdi6.pencil" if status == "draft" else "mdi6.check-circle",
                               color=DRAFT_COLOR if status == "draft" else FINAL_COLOR))
         item.setData(stem, Qt.ItemDataRole.AccessibleDescriptionRole)
@@ -783,7 +276,6 @@ class OutlineView(QWidget):
             item.setData(path, PATH_ROLE)
             item.setData(heading.line, LINE_ROLE)
             item.setData(heading.level, LEVEL_ROLE)
-            item.setData(heading.anchor, ANCHOR_ROLE)
             flags = (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
                      | Qt.ItemFlag.ItemIsDropEnabled)
             if depth == 0:
@@ -808,7 +300,7 @@ class OutlineView(QWidget):
                             analysis: Analysis | None = None) -> None:
         """Refresh one episode's headings, word count and facts from its current text
         (`analysis`: `analyze_any(text)`, when the caller has it)."""
-        key = _key(path)
+        key = path_key(path)
         state = self.model.states.get(key)
         item = self.model.episode_item(key)
         if state is None or item is None or state.text == text:
@@ -835,7 +327,6 @@ class OutlineView(QWidget):
                     heading_item.setData(heading.line, LINE_ROLE)
                     heading_item.setToolTip(f"{'#' * heading.level} {_html(heading.title)}<br>"
                                             f"line {heading.line + 1}")
-                heading_item.setData(heading.anchor, ANCHOR_ROLE)
                 flags = heading_item.flags() & ~Qt.ItemFlag.ItemIsDragEnabled
                 if heading.line in movable:
                     flags |= Qt.ItemFlag.ItemIsDragEnabled

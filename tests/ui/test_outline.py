@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QMenu
 from recapdesk.core.model import Series
 from recapdesk.core.outline import move_section, outline
 from recapdesk.core.project import open_project
-from recapdesk.ui.outline_view import (
+from recapdesk.ui.outline import (
     EPISODE,
     HEADING,
     KIND_ROLE,
@@ -36,7 +36,7 @@ def series(tmp_path: Path) -> Series:
 
 
 @pytest.fixture
-def view(qtbot, series: Series) -> OutlineView:  # noqa: ANN001
+def view(qtbot, series: Series) -> OutlineView:
     widget = OutlineView()
     qtbot.addWidget(widget)
     widget.resize(320, 700)
@@ -62,7 +62,7 @@ def count_text(view: OutlineView, item: QStandardItem) -> str:
     return item.index().siblingAtColumn(1).data()
 
 
-def click(qtbot, view: OutlineView, item: QStandardItem) -> None:  # noqa: ANN001
+def click(qtbot, view: OutlineView, item: QStandardItem) -> None:
     view.tree.scrollTo(item.index())
     rect = view.tree.visualRect(item.index())
     qtbot.mouseClick(view.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -81,7 +81,7 @@ def row_point(view: OutlineView, item: QStandardItem, *, upper: bool) -> QPoint:
     return QPoint(rect.center().x(), rect.top() + 3 if upper else rect.bottom() - 3)
 
 
-def action(menu: QMenu, text: str):  # noqa: ANN201
+def action(menu: QMenu, text: str):
     found = [a for a in menu.actions() if a.text() == text]
     assert found, [a.text() for a in menu.actions()]
     return found[0]
@@ -109,7 +109,7 @@ def test_tree_shows_series_episodes_and_headings(view: OutlineView, series: Seri
     assert count_text(view, root) == str(total)
 
 
-def test_episode_without_target_shows_plain_count(qtbot, series: Series) -> None:  # noqa: ANN001
+def test_episode_without_target_shows_plain_count(qtbot, series: Series) -> None:
     ep = series.episodes[0]
     del ep.front["target_words"]
     view = OutlineView()
@@ -118,7 +118,7 @@ def test_episode_without_target_shows_plain_count(qtbot, series: Series) -> None
     assert count_text(view, view.episode_item(str(ep.path))).isdigit()
 
 
-def test_heading_lines_of_unusual_files(qtbot, make_project) -> None:  # noqa: ANN001
+def test_heading_lines_of_unusual_files(qtbot, make_project) -> None:
     files = {"episodes/a.md": "---\n---\n## One\n",
              "episodes/b.md": "---\ntitle: [bad\n---\n\n## Two\n",
              "episodes/c.md": "## Three\n",
@@ -142,7 +142,7 @@ def test_short_title() -> None:
 
 # --- activation -----------------------------------------------------------------------
 
-def test_clicking_a_heading_emits_its_file_line(qtbot, view: OutlineView,  # noqa: ANN001
+def test_clicking_a_heading_emits_its_file_line(qtbot, view: OutlineView,
                                                 series: Series) -> None:
     path = path_of(series, "s01e04")
     text = Path(path).read_text("utf-8")
@@ -154,7 +154,7 @@ def test_clicking_a_heading_emits_its_file_line(qtbot, view: OutlineView,  # noq
     assert text.splitlines()[blocker.args[1]] == "## Final Thoughts"
 
 
-def test_clicking_or_enter_on_an_episode_emits_its_path(qtbot, view: OutlineView,  # noqa: ANN001
+def test_clicking_or_enter_on_an_episode_emits_its_path(qtbot, view: OutlineView,
                                                         series: Series) -> None:
     path = path_of(series, "s01e02")
     item = view.episode_item(path)
@@ -168,7 +168,7 @@ def test_clicking_or_enter_on_an_episode_emits_its_path(qtbot, view: OutlineView
     assert blocker.args == [path_of(series, "s01e03")]
 
 
-def test_select_episode_does_not_activate(qtbot, view: OutlineView,  # noqa: ANN001
+def test_select_episode_does_not_activate(qtbot, view: OutlineView,
                                           series: Series) -> None:
     path = path_of(series, "s01e03")
     with qtbot.assertNotEmitted(view.episodeActivated):
@@ -300,7 +300,7 @@ def mime_for(view: OutlineView, item: QStandardItem) -> QMimeData:
     return mime
 
 
-def test_dropping_an_episode_requests_a_reorder(qtbot, view: OutlineView,  # noqa: ANN001
+def test_dropping_an_episode_requests_a_reorder(qtbot, view: OutlineView,
                                                 series: Series) -> None:
     paths = [str(e.path) for e in series.episodes]
     e04 = view.episode_item(paths[3])
@@ -315,7 +315,7 @@ def test_dropping_an_episode_requests_a_reorder(qtbot, view: OutlineView,  # noq
     assert [e.data(PATH_ROLE) for e in children(view.model.series_item)] == paths
 
 
-def test_dropping_an_episode_on_the_lower_half_puts_it_after(qtbot, view: OutlineView,  # noqa: ANN001
+def test_dropping_an_episode_on_the_lower_half_puts_it_after(qtbot, view: OutlineView,
                                                              series: Series) -> None:
     paths = [str(e.path) for e in series.episodes]
     mime = mime_for(view, view.episode_item(paths[0]))
@@ -329,7 +329,7 @@ def test_dropping_an_episode_on_the_lower_half_puts_it_after(qtbot, view: Outlin
     assert blocker.args == [[paths[1], paths[2], paths[3], paths[0]]]
 
 
-def test_dropping_an_episode_where_it_is_requests_nothing(qtbot, view: OutlineView,  # noqa: ANN001
+def test_dropping_an_episode_where_it_is_requests_nothing(qtbot, view: OutlineView,
                                                           series: Series) -> None:
     e02 = view.episode_item(path_of(series, "s01e02"))
     mime = mime_for(view, e02)
@@ -358,7 +358,7 @@ def test_drag_move_shows_where_the_drop_goes(view: OutlineView, series: Series) 
     assert view.tree._indicator is None
 
 
-def test_dropping_a_heading_requests_a_section_move(qtbot, view: OutlineView,  # noqa: ANN001
+def test_dropping_a_heading_requests_a_section_move(qtbot, view: OutlineView,
                                                     series: Series) -> None:
     path = path_of(series, "s01e04")
     text = Path(path).read_text("utf-8")
@@ -376,7 +376,7 @@ def test_dropping_a_heading_requests_a_section_move(qtbot, view: OutlineView,  #
     assert texts(children(view.episode_item(path)))[-1] == "Final Thoughts"
 
 
-def test_dropping_a_heading_at_the_end(qtbot, view: OutlineView, series: Series) -> None:  # noqa: ANN001
+def test_dropping_a_heading_at_the_end(qtbot, view: OutlineView, series: Series) -> None:
     path = path_of(series, "s01e04")
     text = Path(path).read_text("utf-8")
     heads = {h.title: h.line for h in outline(text)}
@@ -390,7 +390,7 @@ def test_dropping_a_heading_at_the_end(qtbot, view: OutlineView, series: Series)
     assert [h.title for h in outline(moved)][-1] == "Tape Number One"
 
 
-def test_heading_drops_that_make_no_sense_are_refused(qtbot, view: OutlineView,  # noqa: ANN001
+def test_heading_drops_that_make_no_sense_are_refused(qtbot, view: OutlineView,
                                                       series: Series) -> None:
     path = path_of(series, "s01e04")
     heads = {h.title: h.line for h in outline(Path(path).read_text("utf-8"))}
@@ -404,7 +404,7 @@ def test_heading_drops_that_make_no_sense_are_refused(qtbot, view: OutlineView, 
         QApplication.processEvents()
 
 
-def test_drop_through_the_model_api(qtbot, view: OutlineView, series: Series) -> None:  # noqa: ANN001
+def test_drop_through_the_model_api(qtbot, view: OutlineView, series: Series) -> None:
     paths = [str(e.path) for e in series.episodes]
     model = view.model
     root = model.series_item.index()
@@ -444,7 +444,7 @@ def test_headings_inside_blocks_cannot_be_dragged(view: OutlineView, series: Ser
 
 # --- context menu ------------------------------------------------------------------
 
-def test_context_menu_actions_emit_requests(qtbot, view: OutlineView,  # noqa: ANN001
+def test_context_menu_actions_emit_requests(qtbot, view: OutlineView,
                                             series: Series) -> None:
     path = path_of(series, "s01e04")
     menu = view.context_menu(view.episode_item(path).index())
@@ -467,7 +467,7 @@ def test_context_menu_actions_emit_requests(qtbot, view: OutlineView,  # noqa: A
     assert blocker.args == [path]
 
 
-def test_context_menu_on_a_heading_and_on_empty_space(qtbot, view: OutlineView,  # noqa: ANN001
+def test_context_menu_on_a_heading_and_on_empty_space(qtbot, view: OutlineView,
                                                       series: Series) -> None:
     path = path_of(series, "s01e01")
     heading = children(view.episode_item(path))[0]
