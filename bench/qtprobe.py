@@ -207,12 +207,12 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
     blocks: list[float] = []
     cpu_blocks: list[float] = []
     missed = 0
-    from recapdesk.ui import review_service
+    from recapdesk.ui import inspection as inspection_service
 
-    worker = review_service.shared_process()
+    worker = inspection_service.shared_process()
     worker_pid = worker.pid if worker is not None else None
-    worker_cpu0, jobs0 = _cpu_s(worker_pid), window.review.jobs_sent
-    local0 = window.review.local_runs
+    worker_cpu0, jobs0 = _cpu_s(worker_pid), window.inspection.jobs_sent
+    local0 = window.inspection.local_runs
     typing_started = time.perf_counter()
     app.recording = True
     collections: list[tuple[int, float]] = []
@@ -253,8 +253,8 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
         cpu_blocks.append(max((ms for _, ms in app.cpu_gaps[first_cpu:]), default=0.0))
     app.recording = False
     typing_s = time.perf_counter() - typing_started
-    review = {"jobs": window.review.jobs_sent - jobs0,
-              "in_process_runs": window.review.local_runs - local0,
+    inspection = {"jobs": window.inspection.jobs_sent - jobs0,
+              "in_process_runs": window.inspection.local_runs - local0,
               "worker_cpu_share": round((_cpu_s(worker_pid) - worker_cpu0) / typing_s, 3)}
     gc.callbacks.remove(on_gc)
     page_ms: list = []
@@ -285,7 +285,7 @@ def typing(project: Path, episode: str, keys: int, settings_file: Path,
         worst_gaps.append({"ms": round(busy, 1), "python_calls": inside})
     result = {
         "worst_blocks": worst_gaps,
-        "review_worker": review,
+        "inspection_worker": inspection,
         "page_patch_ms": _summary(json.loads(page_ms[0])) if page_ms and page_ms[0] != "[]"
         else {},
         "preview_path_ms": _summary(preview_path) if preview_path else {},

@@ -126,9 +126,9 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
         QTimer.singleShot(600, settle.quit)
         settle.exec()
         for _ in range(100):  # thumbnails come from worker threads, counts and problems
-            # from the review worker (bounded wait: 10 s)
-            reviewed = window.review.last is not None and not window.review.busy
-            if reviewed and not window.stills.thumbnails_pending():
+            # from the inspection worker (bounded wait: 10 s)
+            inspected = window.inspection.last is not None and not window.inspection.busy
+            if inspected and not window.stills.thumbnails_pending():
                 break
             wait = QEventLoop()
             QTimer.singleShot(100, wait.quit)

@@ -30,11 +30,11 @@ from recapdesk.ui.controllers.search import SearchAll
 from recapdesk.ui.controllers.stills import StillActions
 from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor_tab import EditorTab
+from recapdesk.ui.inspection import InspectionService, Snapshot
 from recapdesk.ui.menus import MAX_RECENT, WindowActions
 from recapdesk.ui.outline import OutlineView
 from recapdesk.ui.preview import PreviewView
 from recapdesk.ui.problems_view import ProblemsView
-from recapdesk.ui.review_service import ReviewService, Snapshot
 from recapdesk.ui.session import Session
 from recapdesk.ui.status import StatusBar, save_state_text
 from recapdesk.ui.stills import StillsPanel
@@ -57,8 +57,8 @@ class MainWindow(QMainWindow):
         self.watcher = FileWatcher(self)
         self.dialogs = Dialogs()
         # word counts, headings, problems and still usages: worked out off the UI thread
-        self.review = ReviewService(self._snapshot, self)
-        self._reviews: dict[Path, object] = {}  # path -> its latest TextReview
+        self.inspection = InspectionService(self._snapshot, self)
+        self._inspections: dict[Path, object] = {}  # path -> its latest TextInspection
         self.setWindowTitle("RecapDesk")
         self.resize(1440, 900)
         self.setDocumentMode(True)
@@ -128,7 +128,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         s, c = self.session, self.conflicts
-        self.review.reviewed.connect(self._reviewed)
+        self.inspection.inspected.connect(self._inspected)
         s.bufferChanged.connect(self._buffer_changed)
         s.dirtyChanged.connect(self._dirty_changed)
         s.saved.connect(lambda *_: self._update_save_state())
@@ -438,7 +438,7 @@ class MainWindow(QMainWindow):
         self.outline.select_episode(str(tab.path))
         buffer = self.session.buffer(tab.path)
         self.stills.set_current_episode(buffer.episode().id if buffer else None)
-        if tab.path not in self._reviews:
+        if tab.path not in self._inspections:
             self.inspect()
         self._update_counts()
         self._sync_level_actions()
@@ -450,8 +450,8 @@ class MainWindow(QMainWindow):
     # --- counts, headings and problems (the inspection) --------------------------------
 
     def inspect(self) -> None:
-        """Word counts and headings of the open texts: asked of the review, soon."""
-        self.review.request()
+        """Word counts and headings of the open texts: asked of the inspection, soon."""
+        self.inspection.request()
 
     def check_soon(self) -> None:
         self.check_timer.start()
@@ -460,7 +460,7 @@ class MainWindow(QMainWindow):
         """Refresh the Problems panel (and counts, outline, still usages) from the project
         and the unsaved text: soon, off the UI thread."""
         if self.series is not None:
-            self.review.request(checks=True)
+            self.inspection.request(checks=True)
 
     def _snapshot(self) -> Snapshot | None:
         if self.series is None:
@@ -469,19 +469,19 @@ class MainWindow(QMainWindow):
         return Snapshot(self.series, {path: b.text for path, b in buffers.items()},
                         frozenset(path for path, b in buffers.items() if b.readonly))
 
-    def _reviewed(self, job, result) -> None:  # noqa: ANN001
-        """A review came back: counts, outline, and after a pause, problems and usages."""
-        if not self.review.is_current(job, self.series):  # asked before a switch
-            self.review.request(checks=result.problems is not None)
+    def _inspected(self, job, result) -> None:  # noqa: ANN001
+        """An inspection came back: counts, outline, and after a pause, problems and usages."""
+        if not self.inspection.is_current(job, self.series):  # asked before a switch
+            self.inspection.request(checks=result.problems is not None)
             return
         open_paths = set(self.session.buffers)
-        for path, review in result.texts.items():
+        for path, inspection in result.texts.items():
             if path not in open_paths:
                 continue
-            self._reviews[path] = review
-            self.outline.update_episode_text(str(path), job.texts[path], review.analysis)
-        for path in set(self._reviews) - open_paths:
-            del self._reviews[path]
+            self._inspections[path] = inspection
+            self.outline.update_episode_text(str(path), job.texts[path], inspection.analysis)
+        for path in set(self._inspections) - open_paths:
+            del self._inspections[path]
         self._update_counts()
         if result.problems is not None:
             self.problems.set_problems(result.problems)
@@ -489,13 +489,13 @@ class MainWindow(QMainWindow):
             self.stills.set_usages(result.usages or {})
 
     def _update_counts(self) -> None:
-        """The current episode's words, reading time and goal, as last reviewed."""
+        """The current episode's words, reading time and goal, as last inspected."""
         tab = self.current_tab()
-        review = self._reviews.get(tab.path) if tab is not None else None
-        if review is None:  # not reviewed yet: it is asked for when the tab changes
+        inspection = self._inspections.get(tab.path) if tab is not None else None
+        if inspection is None:  # not inspected yet: it is asked for when the tab changes
             return
-        words = review.analysis.words
-        self.status.set_counts(words, reading_minutes(words), review.target_words)
+        words = inspection.analysis.words
+        self.status.set_counts(words, reading_minutes(words), inspection.target_words)
 
     def _update_save_state(self) -> None:
         tab = self.current_tab()

@@ -52,10 +52,10 @@ def corpus(tmp_path: Path) -> tuple[Path, Path]:
 
 @pytest.fixture
 def window(qtbot, tmp_path: Path) -> MainWindow:  # noqa: ANN001
-    """A window whose reviews (checks, counts) run in this process, where the audit of
-    opened files sees them (in the app they run in the review worker: the same code)."""
+    """A window whose inspections (checks, counts) run in this process, where the audit of
+    opened files sees them (in the app they run in the inspection worker: the same code)."""
     win = safety_window(qtbot, tmp_path / "settings.ini")
-    win.review.use_worker = False
+    win.inspection.use_worker = False
     return win
 
 

@@ -106,17 +106,17 @@ def open_window(qtbot, settings_file: Path, sample_project: Path) -> Callable[..
         window = new_window(qtbot, settings_file)
         window.open_project(project or sample_project, episode=episode)
         show(qtbot, window)
-        reviewed(qtbot, window)
+        inspected(qtbot, window)
         return window
 
     return factory
 
 
-def reviewed(qtbot, window: MainWindow) -> None:
-    """Wait for the window's review (counts, outline, problems) of its texts as they are."""
-    qtbot.waitUntil(lambda: not window.check_timer.isActive() and not window.review.busy
-                    and window.review.last is not None
-                    and window.review.last.problems is not None, timeout=20000)
+def inspected(qtbot, window: MainWindow) -> None:
+    """Wait for the window's inspection (counts, outline, problems) of its texts as they are."""
+    qtbot.waitUntil(lambda: not window.check_timer.isActive() and not window.inspection.busy
+                    and window.inspection.last is not None
+                    and window.inspection.last.problems is not None, timeout=20000)
 
 
 def episode_path(project: Path, code: str) -> Path:

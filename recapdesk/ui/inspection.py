@@ -1,11 +1,11 @@
-"""ReviewService: the window's word counts, outline headings, problems and still usages,
-worked out in the review worker process (`recapdesk.core.review_process`).
+"""InspectionService: the window's word counts, outline headings, problems and still usages,
+worked out in the inspection worker process (`recapdesk.core.inspection.worker`).
 
 The window asks (`request`) after every edit, with `checks` after a pause; the service
 sends one job at a time with the texts as they are then, and coalesces what is asked
 while one is out. Between two jobs it leaves a gap as long as the last one took, so the
 worker uses at most about half a core while the writer types. Answers come back on the
-UI thread (`reviewed`). When the worker cannot start or dies, the same review runs
+UI thread (`inspected`). When the worker cannot start or dies, the same inspection runs
 in-process (the worker is started again for a later job, a few times at most).
 """
 
@@ -21,21 +21,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from recapdesk.core.inspection import InspectionJob, InspectionResult, Inspector
+from recapdesk.core.inspection.worker import InspectionProcess, WorkerGone
 from recapdesk.core.model import Series
-from recapdesk.core.review import Reviewer, ReviewJob, ReviewResult
-from recapdesk.core.review_process import ReviewProcess, WorkerGone
 
 MIN_GAP_MS = 40  # the least time between the end of a job and the start of the next
 MAX_RESTARTS = 3  # worker processes started again after one died, per application run
 
-_shared: ReviewProcess | None = None
+_shared: InspectionProcess | None = None
 _restarts = 0
 _tokens = itertools.count(1)  # project tokens: unique in the application (one worker)
 
 
-def shared_process() -> ReviewProcess | None:
-    """The application's review worker (one for all windows); None once it died too
-    often (reviews then run in-process)."""
+def shared_process() -> InspectionProcess | None:
+    """The application's inspection worker (one for all windows); None once it died too
+    often (inspections then run in-process)."""
     global _shared, _restarts
     if _shared is not None and _shared.alive:
         return _shared
@@ -43,7 +43,7 @@ def shared_process() -> ReviewProcess | None:
         if _restarts >= MAX_RESTARTS:
             return None
         _restarts += 1
-    _shared = ReviewProcess()
+    _shared = InspectionProcess()
     return _shared
 
 
@@ -65,10 +65,10 @@ class Snapshot:
     readonly: frozenset[Path]
 
 
-class ReviewService(QObject):
-    """Sends review jobs for one window and hands back the answers."""
+class InspectionService(QObject):
+    """Sends inspection jobs for one window and hands back the answers."""
 
-    reviewed = Signal(object, object)  # ReviewJob, ReviewResult
+    inspected = Signal(object, object)  # InspectionJob, InspectionResult
     _answered = Signal(object, object)  # from the worker's reader thread to the UI thread
 
     def __init__(self, snapshot: Callable[[], Snapshot | None],
@@ -81,11 +81,11 @@ class ReviewService(QObject):
         self._token = 0
         self._wanted = False
         self._want_checks = False
-        self._busy: ReviewJob | None = None
+        self._busy: InspectionJob | None = None
         self._busy_since = 0.0
         self._next_at = 0.0
-        self._local: Reviewer | None = None
-        self.last: ReviewResult | None = None
+        self._local: Inspector | None = None
+        self.last: InspectionResult | None = None
         self.jobs_sent = 0
         self.local_runs = 0
         self._timer = QTimer(self)
@@ -93,8 +93,8 @@ class ReviewService(QObject):
         self._timer.timeout.connect(self._kick)
         self._answered.connect(self._on_answer)
 
-    def is_current(self, job: ReviewJob, series: Series | None) -> bool:
-        """True when `job` reviewed `series` as it is now (not a project, or a stills
+    def is_current(self, job: InspectionJob, series: Series | None) -> bool:
+        """True when `job` inspected `series` as it is now (not a project, or a stills
         list, that was replaced since)."""
         held = self._held
         return (series is not None and held is not None and job.token == self._token
@@ -106,13 +106,13 @@ class ReviewService(QObject):
         return self._busy is not None or self._wanted
 
     def request(self, *, checks: bool = False) -> None:
-        """Review the open texts soon (with the project's problems, when `checks`)."""
+        """Inspection the open texts soon (with the project's problems, when `checks`)."""
         self._wanted = True
         self._want_checks = self._want_checks or checks
         self._kick()
 
-    def review_now(self, *, checks: bool = True) -> ReviewResult | None:
-        """Review in-process at once (and hand it out through `reviewed` as well)."""
+    def inspect_now(self, *, checks: bool = True) -> InspectionResult | None:
+        """Inspection in-process at once (and hand it out through `inspected` as well)."""
         job = self._job(checks, for_worker=False)
         if job is None:
             return None
@@ -122,7 +122,7 @@ class ReviewService(QObject):
 
     # --- jobs ----------------------------------------------------------------------------
 
-    def _job(self, checks: bool, *, for_worker: bool) -> ReviewJob | None:
+    def _job(self, checks: bool, *, for_worker: bool) -> InspectionJob | None:
         snap = self._snapshot()
         if snap is None:
             return None
@@ -134,7 +134,7 @@ class ReviewService(QObject):
             self._token = next(_tokens)
         process = _shared if for_worker else None
         send = process is None or self._token not in process.known_tokens
-        return ReviewJob(next(self._serial), self._token, series if send else None,
+        return InspectionJob(next(self._serial), self._token, series if send else None,
                          dict(snap.texts), snap.readonly, checks)
 
     def _kick(self) -> None:
@@ -161,7 +161,7 @@ class ReviewService(QObject):
             return
         self._send(process, job)
 
-    def _send(self, process: ReviewProcess, job: ReviewJob) -> None:
+    def _send(self, process: InspectionProcess, job: InspectionJob) -> None:
         self._busy, self._busy_since = job, time.monotonic()
         self.jobs_sent += 1
         future = process.submit(job)
@@ -169,7 +169,7 @@ class ReviewService(QObject):
             process.known_tokens.add(job.token)
         future.add_done_callback(lambda f, j=job: self._hand_back(j, f))
 
-    def _hand_back(self, job: ReviewJob, future: Future) -> None:
+    def _hand_back(self, job: InspectionJob, future: Future) -> None:
         """On the worker's reader thread: pass the answer to the UI thread (unless this
         service, and its window, are gone meanwhile)."""
         try:
@@ -177,15 +177,15 @@ class ReviewService(QObject):
         except RuntimeError:  # the service was deleted with its window
             pass
 
-    def _on_answer(self, job: ReviewJob, future: Future) -> None:
+    def _on_answer(self, job: InspectionJob, future: Future) -> None:
         took = time.monotonic() - self._busy_since
         self._busy = None
         self._next_at = time.monotonic() + max(MIN_GAP_MS / 1000, took)
         try:
-            result: ReviewResult = future.result()
+            result: InspectionResult = future.result()
         except WorkerGone:
             result = self._run_locally(job)
-        except Exception:  # noqa: BLE001 - a review that failed in the worker
+        except Exception:  # noqa: BLE001 - an inspection that failed in the worker
             result = self._run_locally(job)  # raises here if it fails here too
         if result.unknown_series:  # the worker was restarted, or forgot the project
             process = _shared
@@ -199,16 +199,16 @@ class ReviewService(QObject):
         self._deliver(job, result)
         self._kick()
 
-    def _run_locally(self, job: ReviewJob) -> ReviewResult:
+    def _run_locally(self, job: InspectionJob) -> InspectionResult:
         if job.series is None:  # the worker had the project: it is the one held, or gone
             if self._held is None or job.token != self._token:
-                return ReviewResult(job.serial)
+                return InspectionResult(job.serial)
             job.series = self._held[0]
         if self._local is None:
-            self._local = Reviewer()
+            self._local = Inspector()
         self.local_runs += 1
-        return self._local.review(job)
+        return self._local.inspect(job)
 
-    def _deliver(self, job: ReviewJob, result: ReviewResult) -> None:
+    def _deliver(self, job: InspectionJob, result: InspectionResult) -> None:
         self.last = result
-        self.reviewed.emit(job, result)
+        self.inspected.emit(job, result)

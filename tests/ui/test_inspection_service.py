@@ -1,4 +1,4 @@
-"""The review service (`recapdesk.ui.review_service`) and the window's use of it: jobs
+"""The inspection service (`recapdesk.ui.inspection`) and the window's use of it: jobs
 coalesced while one is out, answers on the UI thread, the in-process fallback when the
 worker dies, and windows on different projects sharing the one worker.
 
@@ -18,22 +18,23 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from recapdesk.core.checks import check, check_episode
+from recapdesk.core.inspection import InspectionJob, InspectionResult, Inspector
+from recapdesk.core.inspection.inspector import KEEP_SERIES
+from recapdesk.core.inspection.worker import InspectionProcess
 from recapdesk.core.model import Problem, Series
 from recapdesk.core.outline import reading_minutes, word_count
 from recapdesk.core.project import episode_from_text, open_project
-from recapdesk.core.review import KEEP_SERIES, Reviewer, ReviewJob, ReviewResult
-from recapdesk.core.review_process import ReviewProcess
 from recapdesk.core.stills import usages
 from recapdesk.core.textfile import read_text
-from recapdesk.ui import review_service
+from recapdesk.ui import inspection as inspection_service
+from recapdesk.ui.inspection import MAX_RESTARTS, InspectionService, Snapshot, shared_process
 from recapdesk.ui.main_window import MainWindow
 from recapdesk.ui.outline import WORDS_ROLE
-from recapdesk.ui.review_service import MAX_RESTARTS, ReviewService, Snapshot, shared_process
 from tests.ui.test_main_window import (
     FakeDialogs,
     editor_of,
     episode_path,
-    reviewed,
+    inspected,
     show,
     type_paragraph,
 )
@@ -45,7 +46,7 @@ WAIT = 30_000  # ms: generous deadlines for qtbot.waitUntil
 
 def old_problems(series: Series, texts: Mapping[Path, str],
                  readonly: frozenset[Path] = frozenset()) -> list[Problem]:
-    """The Problems panel as the window computed it before the review service."""
+    """The Problems panel as the window computed it before the inspection service."""
     open_rel = {series.rel(path) for path in texts}
     problems = [p for p in check(series) if p.path not in open_rel]
     for path, text in texts.items():
@@ -55,9 +56,9 @@ def old_problems(series: Series, texts: Mapping[Path, str],
     return problems
 
 
-def local_review(series: Series, job: ReviewJob) -> ReviewResult:
-    """What an in-process Reviewer answers to `job` (which may have left the series out)."""
-    return Reviewer().review(ReviewJob(job.serial, job.token, series, dict(job.texts),
+def local_inspection(series: Series, job: InspectionJob) -> InspectionResult:
+    """What an in-process Inspector answers to `job` (which may have left the series out)."""
+    return Inspector().inspect(InspectionJob(job.serial, job.token, series, dict(job.texts),
                                        job.readonly, job.checks))
 
 
@@ -89,31 +90,31 @@ class Texts:
 
 
 class Answers:
-    """What a service's `reviewed` signal delivered, and on which thread."""
+    """What a service's `inspected` signal delivered, and on which thread."""
 
-    def __init__(self, service: ReviewService) -> None:
-        self.got: list[tuple[ReviewJob, ReviewResult]] = []
+    def __init__(self, service: InspectionService) -> None:
+        self.got: list[tuple[InspectionJob, InspectionResult]] = []
         self.threads: list[bool] = []
-        service.reviewed.connect(self._reviewed)
+        service.inspected.connect(self._inspected)
 
-    def _reviewed(self, job: ReviewJob, result: ReviewResult) -> None:
+    def _inspected(self, job: InspectionJob, result: InspectionResult) -> None:
         self.threads.append(threading.current_thread() is threading.main_thread())
         self.got.append((job, result))
 
     @property
-    def last(self) -> tuple[ReviewJob, ReviewResult]:
+    def last(self) -> tuple[InspectionJob, InspectionResult]:
         return self.got[-1]
 
 
-def settled(qtbot, service: ReviewService) -> None:
+def settled(qtbot, service: InspectionService) -> None:
     qtbot.waitUntil(lambda: not service.busy, timeout=WAIT)
 
 
-def assert_answer(series: Series, job: ReviewJob, result: ReviewResult,
+def assert_answer(series: Series, job: InspectionJob, result: InspectionResult,
                   texts: Texts | None = None) -> None:
-    """`result` is what an in-process review of `job` gives (and, with `texts`, of the
+    """`result` is what an in-process inspection of `job` gives (and, with `texts`, of the
     texts as they are now)."""
-    assert result == local_review(series, job)
+    assert result == local_inspection(series, job)
     if texts is not None:
         assert job.texts == texts.texts and job.readonly == texts.readonly
         for path, text in texts.texts.items():
@@ -136,19 +137,19 @@ def kill(pid: int) -> None:
 # --- fixtures ---------------------------------------------------------------------------
 
 @pytest.fixture
-def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ReviewProcess]]:
+def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[InspectionProcess]]:
     """The application's worker set aside: this test starts its own (all listed, in
     order), with the full restart allowance; each is closed afterwards."""
-    started: list[ReviewProcess] = []
+    started: list[InspectionProcess] = []
 
-    def start() -> ReviewProcess:
-        process = ReviewProcess()
+    def start() -> InspectionProcess:
+        process = InspectionProcess()
         started.append(process)
         return process
 
-    monkeypatch.setattr(review_service, "_shared", None)
-    monkeypatch.setattr(review_service, "_restarts", 0)
-    monkeypatch.setattr(review_service, "ReviewProcess", start)
+    monkeypatch.setattr(inspection_service, "_shared", None)
+    monkeypatch.setattr(inspection_service, "_restarts", 0)
+    monkeypatch.setattr(inspection_service, "InspectionProcess", start)
     try:
         yield started
     finally:
@@ -160,11 +161,11 @@ def worker(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[ReviewProcess]]:
 def no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     """No worker process may be started."""
 
-    def refuse() -> ReviewProcess:
+    def refuse() -> InspectionProcess:
         raise AssertionError("a worker process was started")
 
-    monkeypatch.setattr(review_service, "_shared", None)
-    monkeypatch.setattr(review_service, "ReviewProcess", refuse)
+    monkeypatch.setattr(inspection_service, "_shared", None)
+    monkeypatch.setattr(inspection_service, "InspectionProcess", refuse)
 
 
 @pytest.fixture
@@ -180,17 +181,17 @@ def settings_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def window_on(qtbot, settings_file: Path) -> Callable[..., MainWindow]:
     """`window_on(project, episode="s01e01", use_worker=True)`: a shown window whose
-    first review (with checks) has come back."""
+    first inspection (with checks) has come back."""
 
     def factory(project: Path, episode: str | None = "s01e01", *,
                 use_worker: bool = True) -> MainWindow:
         window = MainWindow(QSettings(str(settings_file), QSettings.Format.IniFormat))
         qtbot.addWidget(window)
         window.dialogs = FakeDialogs()
-        window.review.use_worker = use_worker
+        window.inspection.use_worker = use_worker
         window.open_project(project, episode=episode)
         show(qtbot, window)
-        reviewed(qtbot, window)
+        inspected(qtbot, window)
         return window
 
     return factory
@@ -198,10 +199,10 @@ def window_on(qtbot, settings_file: Path) -> Callable[..., MainWindow]:
 
 # --- the service ------------------------------------------------------------------------
 
-def test_requests_while_a_job_is_out_make_one_next_job(qtbot, worker: list[ReviewProcess],
+def test_requests_while_a_job_is_out_make_one_next_job(qtbot, worker: list[InspectionProcess],
                                                        series: Series) -> None:
     texts = Texts(series)
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
     service.request()
     assert service.busy and service.jobs_sent == 1
@@ -218,10 +219,10 @@ def test_requests_while_a_job_is_out_make_one_next_job(qtbot, worker: list[Revie
     assert len(worker) == 1
 
 
-def test_checks_asked_while_busy_are_not_lost(qtbot, worker: list[ReviewProcess],
+def test_checks_asked_while_busy_are_not_lost(qtbot, worker: list[InspectionProcess],
                                               series: Series) -> None:
     texts = Texts(series)
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
     service.request()
     texts.add("See [[s09e09]] now.")
@@ -237,10 +238,10 @@ def test_checks_asked_while_busy_are_not_lost(qtbot, worker: list[ReviewProcess]
     assert answers.got[0][1].problems is None  # the first job did not ask for them
 
 
-def test_answers_come_on_the_ui_thread_in_order(qtbot, worker: list[ReviewProcess],
+def test_answers_come_on_the_ui_thread_in_order(qtbot, worker: list[InspectionProcess],
                                                 series: Series) -> None:
     texts = Texts(series)
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
     for n in range(4):
         texts.add(f"round {n}")
@@ -259,7 +260,7 @@ def test_answers_come_on_the_ui_thread_in_order(qtbot, worker: list[ReviewProces
 def test_without_the_worker_everything_runs_in_process(qtbot, no_worker: None,
                                                        series: Series) -> None:
     texts = Texts(series)
-    service = ReviewService(texts.snapshot, use_worker=False)
+    service = InspectionService(texts.snapshot, use_worker=False)
     answers = Answers(service)
     texts.add("See [[s09e09]].")
     service.request(checks=True)
@@ -271,26 +272,26 @@ def test_without_the_worker_everything_runs_in_process(qtbot, no_worker: None,
     settled(qtbot, service)
     assert service.local_runs == 2 and service.jobs_sent == 0
     assert_answer(series, *answers.last, texts)
-    assert review_service._shared is None
+    assert inspection_service._shared is None
 
 
-def test_review_now_answers_in_process(qtbot, no_worker: None, series: Series) -> None:
+def test_inspect_now_answers_in_process(qtbot, no_worker: None, series: Series) -> None:
     texts = Texts(series)
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
-    result = service.review_now()
+    result = service.inspect_now()
     assert result is not None and answers.got == [(answers.last[0], result)]
     assert result.problems is not None and service.local_runs == 1
     assert_answer(series, answers.last[0], result, texts)
     texts.gone = True
-    assert service.review_now() is None
+    assert service.inspect_now() is None
 
 
-def test_without_a_project_nothing_is_sent(qtbot, worker: list[ReviewProcess],
+def test_without_a_project_nothing_is_sent(qtbot, worker: list[InspectionProcess],
                                            series: Series) -> None:
     texts = Texts(series)
     texts.gone = True
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
     service.request(checks=True)
     assert not service.busy and service.jobs_sent == 0 and answers.got == []
@@ -301,14 +302,14 @@ def test_without_a_project_nothing_is_sent(qtbot, worker: list[ReviewProcess],
     assert_answer(series, *answers.last, texts)
 
 
-def test_a_new_project_gets_a_new_token(qtbot, worker: list[ReviewProcess],
+def test_a_new_project_gets_a_new_token(qtbot, worker: list[InspectionProcess],
                                         sample_project: Path) -> None:
     """The project read again (or its stills re-read) is sent again: the worker checks
     the new one, not what it kept of the old."""
     series = open_project(sample_project)
     texts = Texts(series)
     texts.add("Next: [[s01e05]].")
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
     service.request(checks=True)
     settled(qtbot, service)
@@ -332,12 +333,12 @@ def test_a_new_project_gets_a_new_token(qtbot, worker: list[ReviewProcess],
     assert answers.last[0].series is fresh and answers.last[0].token != job.token
 
 
-def test_a_project_the_worker_forgot_is_sent_again(qtbot, worker: list[ReviewProcess],
+def test_a_project_the_worker_forgot_is_sent_again(qtbot, worker: list[InspectionProcess],
                                                    sample_project: Path) -> None:
     """More projects than the worker keeps: the first one's next job comes back
     `unknown_series`, and the service sends it again with the project."""
     texts = [Texts(open_project(sample_project)) for _ in range(KEEP_SERIES + 1)]
-    services = [ReviewService(t.snapshot) for t in texts]
+    services = [InspectionService(t.snapshot) for t in texts]
     answers = [Answers(s) for s in services]
     for service in services:
         service.request()
@@ -353,10 +354,10 @@ def test_a_project_the_worker_forgot_is_sent_again(qtbot, worker: list[ReviewPro
     assert len(worker) == 1
 
 
-def test_a_killed_worker_falls_back_then_restarts(qtbot, worker: list[ReviewProcess],
+def test_a_killed_worker_falls_back_then_restarts(qtbot, worker: list[InspectionProcess],
                                                   series: Series) -> None:
     texts = Texts(series)
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
     service.request(checks=True)
     settled(qtbot, service)
@@ -368,7 +369,7 @@ def test_a_killed_worker_falls_back_then_restarts(qtbot, worker: list[ReviewProc
     service.request(checks=True)
     qtbot.waitUntil(lambda: service.jobs_sent == 2, timeout=WAIT)  # after the gap
     assert service.busy
-    kill(pid)  # ...until the worker is gone: it is reviewed in-process
+    kill(pid)  # ...until the worker is gone: it is inspected in-process
     settled(qtbot, service)
     assert service.local_runs == 1
     assert any("[[s09e09]]" in p.message for p in answers.last[1].problems or [])
@@ -382,18 +383,18 @@ def test_a_killed_worker_falls_back_then_restarts(qtbot, worker: list[ReviewProc
     assert service.jobs_sent == 3 and service.local_runs == 1
     assert answers.last[0].series is series  # the new worker is sent the project
     assert_answer(series, *answers.last, texts)
-    assert review_service._restarts == 1
+    assert inspection_service._restarts == 1
 
 
-def test_after_too_many_deaths_reviews_stay_in_process(qtbot, worker: list[ReviewProcess],
+def test_after_too_many_deaths_inspections_stay_in_process(qtbot, worker: list[InspectionProcess],
                                                        monkeypatch: pytest.MonkeyPatch,
                                                        series: Series) -> None:
     texts = Texts(series)
-    service = ReviewService(texts.snapshot)
+    service = InspectionService(texts.snapshot)
     answers = Answers(service)
     service.request(checks=True)
     settled(qtbot, service)
-    monkeypatch.setattr(review_service, "_restarts", MAX_RESTARTS)
+    monkeypatch.setattr(inspection_service, "_restarts", MAX_RESTARTS)
     pid = worker[0].pid
     assert pid is not None
     kill(pid)
@@ -407,7 +408,7 @@ def test_after_too_many_deaths_reviews_stay_in_process(qtbot, worker: list[Revie
     assert len(worker) == 1 and service.jobs_sent == 1 and service.local_runs == 3
 
 
-def test_two_projects_share_the_worker_apart(qtbot, worker: list[ReviewProcess],
+def test_two_projects_share_the_worker_apart(qtbot, worker: list[InspectionProcess],
                                              make_project) -> None:
     """Two services at once on two projects: tokens are unique, so the one worker never
     mixes them up, with both asking before either is answered and the project left out."""
@@ -417,7 +418,7 @@ def test_two_projects_share_the_worker_apart(qtbot, worker: list[ReviewProcess],
     two = open_project(make_project({"episodes/beta.md": front.format(t="B", n=1)
                                      + "# Loud\n"}))
     texts = [Texts(one, ("s01e01",)), Texts(two, ("s01e01",))]
-    services = [ReviewService(t.snapshot) for t in texts]
+    services = [InspectionService(t.snapshot) for t in texts]
     answers = [Answers(s) for s in services]
     for n in range(4):
         for t, service in zip(texts, services, strict=True):
@@ -444,7 +445,7 @@ def outline_words(window: MainWindow, path: Path) -> int | None:
     return item.index().siblingAtColumn(1).data(WORDS_ROLE)
 
 
-def test_typing_updates_the_counts_shortly_after(qtbot, worker: list[ReviewProcess],
+def test_typing_updates_the_counts_shortly_after(qtbot, worker: list[InspectionProcess],
                                                  window_on, sample_project: Path) -> None:
     window = window_on(sample_project, "s01e01")
     path = episode_path(sample_project, "s01e01")
@@ -457,11 +458,11 @@ def test_typing_updates_the_counts_shortly_after(qtbot, worker: list[ReviewProce
                     timeout=WAIT)
     qtbot.waitUntil(lambda: outline_words(window, path) == words + 5, timeout=WAIT)
     assert window.status.reading.text() == f"{reading_minutes(words + 5)} min read"
-    assert window.review.jobs_sent > 0 and window.review.local_runs == 0
+    assert window.inspection.jobs_sent > 0 and window.inspection.local_runs == 0
     assert len(worker) == 1
 
 
-def test_a_broken_link_shows_after_the_check_pause(qtbot, worker: list[ReviewProcess],
+def test_a_broken_link_shows_after_the_check_pause(qtbot, worker: list[InspectionProcess],
                                                    window_on, sample_project: Path) -> None:
     window = window_on(sample_project, "s01e02")
     editor = editor_of(window)
@@ -475,33 +476,33 @@ def test_a_broken_link_shows_after_the_check_pause(qtbot, worker: list[ReviewPro
 
     qtbot.waitUntil(lambda: bool(broken()), timeout=WAIT)
     assert [(p.path, p.line) for p in broken()] == [("episodes/s01e02.md", line)]
-    reviewed(qtbot, window)
+    inspected(qtbot, window)
     texts = {p: b.text for p, b in window.session.buffers.items()}
     assert window.problems.problems == old_problems(window.series, texts)
     assert window.status.problems.text() != "No problems"
 
 
-def test_the_window_copes_with_a_killed_worker(qtbot, worker: list[ReviewProcess],
+def test_the_window_copes_with_a_killed_worker(qtbot, worker: list[InspectionProcess],
                                                window_on, sample_project: Path) -> None:
     window = window_on(sample_project, "s01e01")
     editor = editor_of(window)
     pid = worker[0].pid
     assert pid is not None
-    sent = window.review.jobs_sent
+    sent = window.inspection.jobs_sent
     stop(pid)
     type_paragraph(qtbot, editor, "five words and [[s09e09]] here")
     words = word_count(editor.document_text())
-    qtbot.waitUntil(lambda: window.review.jobs_sent > sent, timeout=WAIT)  # one is out
+    qtbot.waitUntil(lambda: window.inspection.jobs_sent > sent, timeout=WAIT)  # one is out
     kill(pid)
     qtbot.waitUntil(lambda: window.status.words.text() == f"{words:,} words", timeout=WAIT)
     qtbot.waitUntil(lambda: any("[[s09e09]]" in p.message for p in window.problems.problems),
                     timeout=WAIT)
-    assert window.review.local_runs > 0 or worker[-1].pid != pid
-    # typing on: reviewed by a new worker
+    assert window.inspection.local_runs > 0 or worker[-1].pid != pid
+    # typing on: inspected by a new worker
     type_paragraph(qtbot, editor, "two more")
     qtbot.waitUntil(lambda: window.status.words.text() == f"{words + 2:,} words",
                     timeout=WAIT)
-    reviewed(qtbot, window)
+    inspected(qtbot, window)
     assert len(worker) == 2 and worker[1].alive
     texts = {p: b.text for p, b in window.session.buffers.items()}
     assert window.problems.problems == old_problems(window.series, texts)
@@ -516,21 +517,21 @@ def test_a_window_without_the_worker(qtbot, no_worker: None, window_on,
     qtbot.waitUntil(lambda: window.status.words.text() == f"{words:,} words", timeout=WAIT)
     qtbot.waitUntil(lambda: any("[[s09e09]]" in p.message for p in window.problems.problems),
                     timeout=WAIT)
-    assert window.review.jobs_sent == 0 and window.review.local_runs > 0
-    assert review_service._shared is None
+    assert window.inspection.jobs_sent == 0 and window.inspection.local_runs > 0
+    assert inspection_service._shared is None
 
 
-def test_run_checks_without_a_project_does_nothing(qtbot, worker: list[ReviewProcess],
+def test_run_checks_without_a_project_does_nothing(qtbot, worker: list[InspectionProcess],
                                                    settings_file: Path) -> None:
     window = MainWindow(QSettings(str(settings_file), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.run_checks()
-    assert not window.review.busy and window.review.last is None
-    assert window.review.jobs_sent == 0 and worker == []
+    assert not window.inspection.busy and window.inspection.last is None
+    assert window.inspection.jobs_sent == 0 and worker == []
 
 
 def test_two_windows_on_two_projects_keep_their_problems(
-        qtbot, worker: list[ReviewProcess], window_on, make_project) -> None:
+        qtbot, worker: list[InspectionProcess], window_on, make_project) -> None:
     front = "---\ntitle: {t}\nseason: 1\nepisode: 1\nexcerpt: x\nstatus: final\n---\n\n"
     one = make_project({"episodes/alpha.md": front.format(t="Alpha") + "Words.\n"})
     two = make_project({"episodes/beta.md": front.format(t="Beta") + "Other words.\n"})
@@ -543,11 +544,11 @@ def test_two_windows_on_two_projects_keep_their_problems(
     qtbot.waitUntil(lambda: any("level-1" in p.message
                                 for p in windows[1].problems.problems), timeout=WAIT)
     for window, path in zip(windows, own, strict=True):
-        reviewed(qtbot, window)
+        inspected(qtbot, window)
         texts = {p: b.text for p, b in window.session.buffers.items()}
         assert window.problems.problems == old_problems(window.series, texts)
         assert {p.path for p in window.problems.problems} == {path}
-        assert window.review.local_runs == 0
+        assert window.inspection.local_runs == 0
     assert not any("level-1" in p.message for p in windows[0].problems.problems)
     assert not any("[[s09e09]]" in p.message for p in windows[1].problems.problems)
     assert len(worker) == 1  # one worker for both

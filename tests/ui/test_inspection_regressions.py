@@ -1,4 +1,4 @@
-"""The review worker and service where they once went wrong: a failure that must come
+"""The inspection worker and service where they once went wrong: a failure that must come
 back from the real worker, a worker that cannot start, the project checked once per
 token in-process, and an old project's answer after a switch."""
 
@@ -8,24 +8,24 @@ from pathlib import Path
 
 import pytest
 
-from recapdesk.core import review as review_module
+from recapdesk.core.inspection import InspectionJob, Inspector
+from recapdesk.core.inspection import inspector as inspector_module
+from recapdesk.core.inspection.worker import InspectionProcess, WorkerGone
 from recapdesk.core.project import open_project
-from recapdesk.core.review import Reviewer, ReviewJob
-from recapdesk.core.review_process import ReviewProcess, WorkerGone
 from recapdesk.core.textfile import read_text
-from recapdesk.ui import review_service
-from recapdesk.ui.review_service import ReviewService, Snapshot
+from recapdesk.ui import inspection as inspection_service
+from recapdesk.ui.inspection import InspectionService, Snapshot
 
 
 def test_a_job_failing_in_the_real_worker_comes_back(sample_project: Path) -> None:
-    """The worker is started with its module imported by name, so the ReviewFailure it
+    """The worker is started with its module imported by name, so the InspectionFailure it
     pickles unpickles here: the failed job comes back and the next one is answered."""
     series = open_project(sample_project)
     path = series.episodes[0].path
-    process = ReviewProcess()
+    process = InspectionProcess()
     try:
-        bad = process.submit(ReviewJob(1, 1, series, {path: None}))  # raises in the worker
-        after = process.submit(ReviewJob(2, 1, None, {path: "---\ntitle: A\n---\n\nok\n"}))
+        bad = process.submit(InspectionJob(1, 1, series, {path: None}))  # raises in the worker
+        after = process.submit(InspectionJob(2, 1, None, {path: "---\ntitle: A\n---\n\nok\n"}))
         error = bad.exception(timeout=20)
         assert isinstance(error, RuntimeError) and not isinstance(error, WorkerGone)
         assert after.result(timeout=20).serial == 2
@@ -37,8 +37,8 @@ def test_submit_to_a_worker_that_cannot_start_returns_a_failed_future(tmp_path: 
                                                                      sample_project: Path
                                                                      ) -> None:
     """submit() to a worker that cannot start fails the future (it does not raise)."""
-    process = ReviewProcess(python=str(tmp_path / "no-such-python"))
-    future = process.submit(ReviewJob(1, 1, open_project(sample_project), {}))
+    process = InspectionProcess(python=str(tmp_path / "no-such-python"))
+    future = process.submit(InspectionJob(1, 1, open_project(sample_project), {}))
     assert isinstance(future.exception(timeout=5), WorkerGone)
 
 
@@ -46,14 +46,14 @@ def test_the_service_falls_back_when_the_worker_cannot_start(qtbot, tmp_path: Pa
                                                              sample_project: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
-    """A worker that cannot start: the review runs in-process; request() never raises."""
-    monkeypatch.setattr(review_service, "_shared", None)
-    monkeypatch.setattr(review_service, "_restarts", 0)
-    monkeypatch.setattr(review_service, "ReviewProcess",
-                        lambda: ReviewProcess(python=str(tmp_path / "no-such-python")))
+    """A worker that cannot start: the inspection runs in-process; request() never raises."""
+    monkeypatch.setattr(inspection_service, "_shared", None)
+    monkeypatch.setattr(inspection_service, "_restarts", 0)
+    monkeypatch.setattr(inspection_service, "InspectionProcess",
+                        lambda: InspectionProcess(python=str(tmp_path / "no-such-python")))
     series = open_project(sample_project)
     texts = {ep.path: read_text(ep.path)[0] for ep in series.episodes}
-    service = ReviewService(lambda: Snapshot(series, texts, frozenset()))
+    service = InspectionService(lambda: Snapshot(series, texts, frozenset()))
     service.request(checks=True)
     qtbot.waitUntil(lambda: not service.busy and service.last is not None, timeout=10_000)
     assert service.last.problems is not None and service.local_runs == 1
@@ -62,15 +62,15 @@ def test_the_service_falls_back_when_the_worker_cannot_start(qtbot, tmp_path: Pa
 def test_the_project_is_not_checked_again_for_the_same_token(sample_project: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
-    """A job that carries the same series under the same token (every in-process review
+    """A job that carries the same series under the same token (every in-process inspection
     does) does not check the whole project again."""
     calls: list = []
-    real = review_module.check
-    monkeypatch.setattr(review_module, "check", lambda s: calls.append(s) or real(s))
+    real = inspector_module.check
+    monkeypatch.setattr(inspector_module, "check", lambda s: calls.append(s) or real(s))
     series = open_project(sample_project)
-    reviewer = Reviewer()
+    inspector = Inspector()
     for serial in (1, 2, 3):
-        reviewer.review(ReviewJob(serial, 1, series, {}, checks=True))
+        inspector.inspect(InspectionJob(serial, 1, series, {}, checks=True))
     assert len(calls) == 1
 
 
@@ -78,12 +78,12 @@ def test_an_in_process_service_checks_the_project_once(qtbot, sample_project: Pa
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process (use_worker=False): one check(series) for three pauses."""
     calls: list = []
-    real = review_module.check
-    monkeypatch.setattr(review_module, "check", lambda s: calls.append(s) or real(s))
+    real = inspector_module.check
+    monkeypatch.setattr(inspector_module, "check", lambda s: calls.append(s) or real(s))
     series = open_project(sample_project)
     path = series.episodes[0].path
     texts = {path: read_text(path)[0]}
-    service = ReviewService(lambda: Snapshot(series, dict(texts), frozenset()),
+    service = InspectionService(lambda: Snapshot(series, dict(texts), frozenset()),
                             use_worker=False)
     for n in range(3):
         texts[path] += f"\nedit {n}\n"
@@ -105,33 +105,33 @@ def test_an_old_project_s_answer_is_not_shown_after_a_switch(qtbot, tmp_path: Pa
 
     from tests.ui.test_main_window import (
         editor_of,
+        inspected,
         new_window,
-        reviewed,
         show,
         type_paragraph,
     )
 
-    monkeypatch.setattr(review_service, "_shared", None)
-    monkeypatch.setattr(review_service, "_restarts", 0)
+    monkeypatch.setattr(inspection_service, "_shared", None)
+    monkeypatch.setattr(inspection_service, "_restarts", 0)
     window = new_window(qtbot, tmp_path / "settings.ini")
     window.open_project(sample_project, episode="s01e01")
     show(qtbot, window)
-    reviewed(qtbot, window)
+    inspected(qtbot, window)
     shown: list = []
     real = window.problems.set_problems
     window.problems.set_problems = lambda ps: (shown.append(list(ps)), real(ps))[1]
-    process = review_service._shared
+    process = inspection_service._shared
     try:
         os.kill(process.pid, signal.SIGSTOP)  # hold the next answer back
-        sent = window.review.jobs_sent
+        sent = window.inspection.jobs_sent
         type_paragraph(qtbot, editor_of(window), "See [[s09e09]]")
         window.run_checks()
-        qtbot.waitUntil(lambda: window.review.jobs_sent > sent)
+        qtbot.waitUntil(lambda: window.inspection.jobs_sent > sent)
         other = make_project({"episodes/beta.md": "---\ntitle: B\nseason: 1\nepisode: 1\n"
                                                   "excerpt: x\n---\n\nHi.\n"})
         window.open_project(other, episode="s01e01")
         os.kill(process.pid, signal.SIGCONT)
-        reviewed(qtbot, window)
+        inspected(qtbot, window)
     finally:
         process.close()
     paths = {p.path for problems in shown for p in problems}

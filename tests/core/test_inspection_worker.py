@@ -1,5 +1,5 @@
-"""The review worker (`recapdesk.core.review_process`): a child process answering review
-jobs in order, as an in-process Reviewer would; it ends with its parent's pipe, and when
+"""The inspection worker (`recapdesk.core.inspection.worker`): a child process answering inspection
+jobs in order, as an in-process Inspector would; it ends with its parent's pipe, and when
 it dies what was asked of it fails with WorkerGone.
 
 Every process started here is closed in a fixture or a `finally`; waits poll with
@@ -22,18 +22,18 @@ from pathlib import Path
 
 import pytest
 
-from recapdesk.core.model import Series
-from recapdesk.core.project import open_project
-from recapdesk.core.review import Reviewer, ReviewJob, ReviewResult
-from recapdesk.core.review_process import (
+from recapdesk.core.inspection import InspectionJob, InspectionResult, Inspector
+from recapdesk.core.inspection.worker import (
     MAX_FRAME,
-    ReviewFailure,
-    ReviewProcess,
+    InspectionFailure,
+    InspectionProcess,
     WorkerGone,
     _read_frame,
     _write_frame,
     serve,
 )
+from recapdesk.core.model import Series
+from recapdesk.core.project import open_project
 from recapdesk.core.textfile import read_text
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,10 +92,10 @@ def answers(stream: io.BytesIO) -> list:
     return out
 
 
-def in_process(jobs: list[ReviewJob]) -> list[ReviewResult]:
-    """What one in-process Reviewer answers to `jobs`, in order (the jobs untouched)."""
-    reviewer = Reviewer()
-    return [reviewer.review(pickle.loads(pickle.dumps(job))) for job in jobs]
+def in_process(jobs: list[InspectionJob]) -> list[InspectionResult]:
+    """What one in-process Inspector answers to `jobs`, in order (the jobs untouched)."""
+    inspector = Inspector()
+    return [inspector.inspect(pickle.loads(pickle.dumps(job))) for job in jobs]
 
 
 # --- fixtures ---------------------------------------------------------------------------
@@ -106,21 +106,21 @@ def series(sample_project: Path) -> Series:
 
 
 @pytest.fixture
-def jobs(series: Series) -> list[ReviewJob]:
+def jobs(series: Series) -> list[InspectionJob]:
     """A writer's jobs: the project sent once, edits, a read-only text, checks."""
     texts = {ep.path: read_text(ep.path)[0] for ep in series.episodes[:3]}
     first = next(iter(texts))
-    out = [ReviewJob(1, 11, series, dict(texts), checks=True)]
+    out = [InspectionJob(1, 11, series, dict(texts), checks=True)]
     for serial in range(2, 8):
         texts[first] += f"\n\nMore words {serial}, see [[s09e0{serial}]].\n"
         readonly = frozenset(list(texts)[1:2]) if serial % 3 == 0 else frozenset()
-        out.append(ReviewJob(serial, 11, None, dict(texts), readonly, serial % 2 == 0))
+        out.append(InspectionJob(serial, 11, None, dict(texts), readonly, serial % 2 == 0))
     return out
 
 
 @pytest.fixture
-def process() -> Iterator[ReviewProcess]:
-    proc = ReviewProcess()
+def process() -> Iterator[InspectionProcess]:
+    proc = InspectionProcess()
     try:
         yield proc
     finally:
@@ -129,7 +129,7 @@ def process() -> Iterator[ReviewProcess]:
 
 # --- serve(), in-process ----------------------------------------------------------------
 
-def test_serve_answers_each_frame_in_order(jobs: list[ReviewJob]) -> None:
+def test_serve_answers_each_frame_in_order(jobs: list[InspectionJob]) -> None:
     out = io.BytesIO()
     serve(frames(*jobs), out)
     got = answers(out)
@@ -140,37 +140,37 @@ def test_serve_answers_each_frame_in_order(jobs: list[ReviewJob]) -> None:
 
 def test_serve_answers_an_unknown_token(series: Series) -> None:
     out = io.BytesIO()
-    serve(frames(ReviewJob(1, 5, None, {}), ReviewJob(2, 5, series, {}, checks=True),
-                 ReviewJob(3, 5, None, {}, checks=True)), out)
+    serve(frames(InspectionJob(1, 5, None, {}), InspectionJob(2, 5, series, {}, checks=True),
+                 InspectionJob(3, 5, None, {}, checks=True)), out)
     first, second, third = answers(out)
-    assert first == ReviewResult(1, unknown_series=True)
+    assert first == InspectionResult(1, unknown_series=True)
     assert not second.unknown_series and second.problems is not None
     assert third.problems == second.problems and third.serial == 3
 
 
-def test_serve_reports_a_failing_job_and_goes_on(jobs: list[ReviewJob],
+def test_serve_reports_a_failing_job_and_goes_on(jobs: list[InspectionJob],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    real = Reviewer.review
+    real = Inspector.inspect
 
-    def review(self: Reviewer, job: ReviewJob) -> ReviewResult:
+    def inspect(self: Inspector, job: InspectionJob) -> InspectionResult:
         if job.serial == 2:
-            raise ValueError("the review broke")
+            raise ValueError("the inspection broke")
         return real(self, job)
 
-    monkeypatch.setattr(Reviewer, "review", review)
+    monkeypatch.setattr(Inspector, "inspect", inspect)
     out = io.BytesIO()
     serve(frames(*jobs[:4]), out)
     got = answers(out)
     assert [a.serial for a in got] == [1, 2, 3, 4]
     failure = got[1]
-    assert isinstance(failure, ReviewFailure)
-    assert "ValueError: the review broke" in failure.error and "Traceback" in failure.error
-    monkeypatch.setattr(Reviewer, "review", real)
+    assert isinstance(failure, InspectionFailure)
+    assert "ValueError: the inspection broke" in failure.error and "Traceback" in failure.error
+    monkeypatch.setattr(Inspector, "inspect", real)
     expected = in_process([jobs[0], jobs[2], jobs[3]])
     assert [got[0], got[2], got[3]] == expected
 
 
-def test_serve_stops_at_the_end_of_a_broken_stream(jobs: list[ReviewJob]) -> None:
+def test_serve_stops_at_the_end_of_a_broken_stream(jobs: list[InspectionJob]) -> None:
     """A stream cut inside a frame ends it; so does a length no frame can have (nothing
     after it is read)."""
     whole = frames(jobs[0]).getvalue()
@@ -194,10 +194,10 @@ def test_frames_round_trip() -> None:
 
 # --- the worker process -----------------------------------------------------------------
 
-def test_the_worker_answers_like_the_reviewer(process: ReviewProcess,
-                                              jobs: list[ReviewJob]) -> None:
+def test_the_worker_answers_like_the_inspector(process: InspectionProcess,
+                                              jobs: list[InspectionJob]) -> None:
     """Jobs sent at once, before the child has even started, are all answered, in order,
-    with what an in-process Reviewer answers."""
+    with what an in-process Inspector answers."""
     assert process.pid is None and process.alive
     futures = [process.submit(job) for job in jobs]
     assert process.pid is not None
@@ -207,10 +207,10 @@ def test_the_worker_answers_like_the_reviewer(process: ReviewProcess,
     assert process.alive
 
 
-def test_submit_copies_the_job(process: ReviewProcess, series: Series) -> None:
+def test_submit_copies_the_job(process: InspectionProcess, series: Series) -> None:
     """The job is pickled at once: changing it afterwards changes nothing."""
     path = series.episodes[0].path
-    job = ReviewJob(1, 1, series, {path: "---\ntitle: A\n---\n\none two three\n"})
+    job = InspectionJob(1, 1, series, {path: "---\ntitle: A\n---\n\none two three\n"})
     future = process.submit(job)
     job.texts[path] = "changed"
     job.serial = 99
@@ -219,13 +219,13 @@ def test_submit_copies_the_job(process: ReviewProcess, series: Series) -> None:
 
 
 def test_a_job_failing_in_the_worker_raises_and_the_worker_goes_on(
-        tmp_path: Path, series: Series, jobs: list[ReviewJob]) -> None:
+        tmp_path: Path, series: Series, jobs: list[InspectionJob]) -> None:
     """The failure comes back as a RuntimeError with the worker's traceback; the jobs
     after it are answered."""
-    process = ReviewProcess()
+    process = InspectionProcess()
     try:
         path = series.episodes[0].path
-        bad = ReviewJob(2, 11, None, {path: None})  # type: ignore[dict-item]  # no text
+        bad = InspectionJob(2, 11, None, {path: None})  # type: ignore[dict-item]  # no text
         futures = [process.submit(jobs[0]), process.submit(bad), process.submit(jobs[1])]
         assert futures[0].result(timeout=TIMEOUT).serial == 1
         error = futures[1].exception(timeout=TIMEOUT)
@@ -237,8 +237,8 @@ def test_a_job_failing_in_the_worker_raises_and_the_worker_goes_on(
         process.close()
 
 
-def test_a_killed_worker_fails_pending_and_later_jobs(process: ReviewProcess,
-                                                      jobs: list[ReviewJob]) -> None:
+def test_a_killed_worker_fails_pending_and_later_jobs(process: InspectionProcess,
+                                                      jobs: list[InspectionJob]) -> None:
     assert process.submit(jobs[0]).result(timeout=TIMEOUT).serial == 1
     pid = process.pid
     assert pid is not None
@@ -255,8 +255,8 @@ def test_a_killed_worker_fails_pending_and_later_jobs(process: ReviewProcess,
     wait_for(lambda: reaped(pid), "the killed child to be waited for")
 
 
-def test_a_worker_killed_while_idle_is_noticed(process: ReviewProcess,
-                                               jobs: list[ReviewJob]) -> None:
+def test_a_worker_killed_while_idle_is_noticed(process: InspectionProcess,
+                                               jobs: list[InspectionJob]) -> None:
     assert process.submit(jobs[0]).result(timeout=TIMEOUT).serial == 1
     pid = process.pid
     assert pid is not None
@@ -266,8 +266,8 @@ def test_a_worker_killed_while_idle_is_noticed(process: ReviewProcess,
     wait_for(lambda: reaped(pid), "the killed child to be waited for")
 
 
-def test_future_callbacks_run_once_answered(process: ReviewProcess,
-                                            jobs: list[ReviewJob]) -> None:
+def test_future_callbacks_run_once_answered(process: InspectionProcess,
+                                            jobs: list[InspectionJob]) -> None:
     done: list[Future] = []
     futures = [process.submit(job) for job in jobs[:3]]
     for future in futures:
@@ -276,8 +276,8 @@ def test_future_callbacks_run_once_answered(process: ReviewProcess,
     assert done == futures  # in order
 
 
-def test_close_ends_the_child(jobs: list[ReviewJob]) -> None:
-    process = ReviewProcess()
+def test_close_ends_the_child(jobs: list[InspectionJob]) -> None:
+    process = InspectionProcess()
     try:
         assert process.submit(jobs[0]).result(timeout=TIMEOUT).serial == 1
         pid = process.pid
@@ -290,9 +290,9 @@ def test_close_ends_the_child(jobs: list[ReviewJob]) -> None:
     process.close()  # again: nothing happens
 
 
-def test_close_kills_a_child_that_does_not_end(jobs: list[ReviewJob]) -> None:
+def test_close_kills_a_child_that_does_not_end(jobs: list[InspectionJob]) -> None:
     """A stuck child is killed; what was pending fails."""
-    process = ReviewProcess()
+    process = InspectionProcess()
     try:
         assert process.submit(jobs[0]).result(timeout=TIMEOUT).serial == 1
         pid = process.pid
@@ -306,15 +306,15 @@ def test_close_kills_a_child_that_does_not_end(jobs: list[ReviewJob]) -> None:
 
 
 def test_close_before_start() -> None:
-    process = ReviewProcess()
+    process = InspectionProcess()
     process.close()
     assert not process.alive and process.pid is None
     with pytest.raises(WorkerGone):
         process.start()
 
 
-def test_a_worker_that_cannot_start(jobs: list[ReviewJob], tmp_path: Path) -> None:
-    process = ReviewProcess(python=str(tmp_path / "no-such-python"))
+def test_a_worker_that_cannot_start(jobs: list[InspectionJob], tmp_path: Path) -> None:
+    process = InspectionProcess(python=str(tmp_path / "no-such-python"))
     try:
         with pytest.raises(WorkerGone):
             process.start()
@@ -324,11 +324,11 @@ def test_a_worker_that_cannot_start(jobs: list[ReviewJob], tmp_path: Path) -> No
         process.close()
 
 
-def test_the_child_exits_when_its_stdin_closes(jobs: list[ReviewJob]) -> None:
-    """Run as ReviewProcess runs it: frames in, frames out, and the end of its input
+def test_the_child_exits_when_its_stdin_closes(jobs: list[InspectionJob]) -> None:
+    """Run as InspectionProcess runs it: frames in, frames out, and the end of its input
     ends it (exit status 0), nothing but frames on its stdout."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
-    child = subprocess.Popen([sys.executable, "-m", "recapdesk.core.review_process"],
+    child = subprocess.Popen([sys.executable, "-m", "recapdesk.core.inspection.worker"],
                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
     try:
         assert child.stdin is not None and child.stdout is not None
@@ -351,12 +351,12 @@ def test_the_child_does_not_outlive_its_parent(tmp_path: Path) -> None:
         import os, sys
         from pathlib import Path
         from recapdesk.core.project import open_project
-        from recapdesk.core.review import ReviewJob
-        from recapdesk.core.review_process import ReviewProcess
+        from recapdesk.core.inspection import InspectionJob
+        from recapdesk.core.inspection.worker import InspectionProcess
 
         series = open_project(Path({str(REPO / "resources" / "sample")!r}))
-        process = ReviewProcess()
-        result = process.submit(ReviewJob(1, 1, series, {{}}, checks=True)).result(60)
+        process = InspectionProcess()
+        result = process.submit(InspectionJob(1, 1, series, {{}}, checks=True)).result(60)
         print(process.pid, result.serial, flush=True)
         os._exit(0)  # no close(), no atexit: the pipes close as the process ends
     """)

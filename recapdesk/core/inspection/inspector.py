@@ -1,10 +1,10 @@
-"""The live review of a project's open texts: word counts and headings, problems, and
+"""The live inspection of a project's open texts: word counts and headings, problems, and
 where stills are used, from one parse per text (Qt-free).
 
-The window asks for a review after edits; `Reviewer.review` answers a `ReviewJob` with a
-`ReviewResult`. It runs in a worker process (`recapdesk.core.review_process`) so that a
+The window asks for an inspection after edits; `Inspector.inspect` answers a `InspectionJob` with a
+`InspectionResult`. It runs in a worker process (`recapdesk.core.inspection.worker`) so that a
 long recap never holds up the keyboard, or in-process when that process is unavailable;
-the answer is the same either way. A reviewer keeps what it computed: an unchanged text,
+the answer is the same either way. An inspector keeps what it computed: an unchanged text,
 and the project as read from disk, are not parsed again.
 """
 
@@ -27,10 +27,10 @@ from recapdesk.core.outline import (
 from recapdesk.core.project import episode_from_text
 from recapdesk.core.stills import Usage, cover_key_line, episode_usages, sort_usages
 
-__all__ = ["ReviewJob", "ReviewResult", "Reviewer", "TextReview", "large_note"]
+__all__ = ["InspectionJob", "InspectionResult", "Inspector", "TextInspection", "large_note"]
 
-KEEP_SERIES = 4  # projects a reviewer remembers (one per open window, usually)
-KEEP_TEXTS = 16  # texts a reviewer remembers
+KEEP_SERIES = 4  # projects an inspector remembers (one per open window, usually)
+KEEP_TEXTS = 16  # texts an inspector remembers
 
 
 def large_note(text: str) -> str:
@@ -40,7 +40,7 @@ def large_note(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class TextReview:
+class TextInspection:
     """One open text: its analysis (words, headings), target, and when checked, its
     problems and the stills it uses."""
 
@@ -52,12 +52,12 @@ class TextReview:
 
 
 @dataclass
-class ReviewJob:
-    """What to review: the open texts of one project.
+class InspectionJob:
+    """What to inspect: the open texts of one project.
 
-    `token` names the project as read (`series` may be left out when the reviewer was
+    `token` names the project as read (`series` may be left out when the inspector was
     given it before under that token). With `checks`, the answer holds the project's
-    problems and still usages too; else only each text's review. Read-only texts are
+    problems and still usages too; else only each text's inspection. Read-only texts are
     analysed but not checked (their file's problems and stills count as read from
     disk).
     """
@@ -71,13 +71,13 @@ class ReviewJob:
 
 
 @dataclass
-class ReviewResult:
+class InspectionResult:
     """The answer to job `serial`. `problems` and `usages` are the whole project's (None
     when checks were not asked). `unknown_series`: the job left out a project the
-    reviewer does not have; send it again with the series."""
+    inspector does not have; send it again with the series."""
 
     serial: int
-    texts: dict[Path, TextReview] = field(default_factory=dict)
+    texts: dict[Path, TextInspection] = field(default_factory=dict)
     problems: list[Problem] | None = None
     usages: dict[str, list[Usage]] | None = None
     unknown_series: bool = False
@@ -91,18 +91,18 @@ class _Project:
     large: set[Path] = field(default_factory=set)
 
 
-class Reviewer:
-    """Answers review jobs; remembers projects by token and texts by content."""
+class Inspector:
+    """Answers inspection jobs; remembers projects by token and texts by content."""
 
     def __init__(self) -> None:
         self._projects: OrderedDict[int, _Project] = OrderedDict()
-        self._texts: OrderedDict[tuple[Path, str], tuple[int, TextReview]] = OrderedDict()
+        self._texts: OrderedDict[tuple[Path, str], tuple[int, TextInspection]] = OrderedDict()
 
-    def review(self, job: ReviewJob) -> ReviewResult:
+    def inspect(self, job: InspectionJob) -> InspectionResult:
         project = self._project(job)
         if project is None:
-            return ReviewResult(job.serial, unknown_series=True)
-        result = ReviewResult(job.serial)
+            return InspectionResult(job.serial, unknown_series=True)
+        result = InspectionResult(job.serial)
         for path, text in job.texts.items():
             checked = path not in job.readonly
             result.texts[path] = self._text(job.token, project.series, path, text, checked)
@@ -113,7 +113,7 @@ class Reviewer:
 
     # projects -------------------------------------------------------------------------
 
-    def _project(self, job: ReviewJob) -> _Project | None:
+    def _project(self, job: InspectionJob) -> _Project | None:
         known = self._projects.get(job.token)
         if job.series is not None and (known is None or known.series is not job.series):
             self._projects[job.token] = _Project(job.series)
@@ -125,8 +125,8 @@ class Reviewer:
             self._projects.move_to_end(job.token)
         return project
 
-    def _problems(self, project: _Project, job: ReviewJob,
-                  texts: dict[Path, TextReview]) -> list[Problem]:
+    def _problems(self, project: _Project, job: InspectionJob,
+                  texts: dict[Path, TextInspection]) -> list[Problem]:
         series = project.series
         if project.problems is None:
             project.problems = _check_lightly(series)
@@ -134,13 +134,13 @@ class Reviewer:
         # problems as read (it cannot be changed here)
         open_rel = {series.rel(path) for path in job.texts if path not in job.readonly}
         problems = [p for p in project.problems if p.path not in open_rel]
-        for review in texts.values():
-            if review.problems is not None:
-                problems.extend(review.problems)
+        for inspection in texts.values():
+            if inspection.problems is not None:
+                problems.extend(inspection.problems)
         problems.sort(key=lambda p: (p.path, p.line))
         return problems
 
-    def _usages(self, project: _Project, texts: dict[Path, TextReview]
+    def _usages(self, project: _Project, texts: dict[Path, TextInspection]
                 ) -> dict[str, list[Usage]]:
         series = project.series
         if project.usages is None:
@@ -157,47 +157,47 @@ class Reviewer:
                 continue  # the open text's own usages count instead
             for name, usage in used:
                 found.setdefault(name, []).append(usage)
-        for path, review in texts.items():
+        for path, inspection in texts.items():
             # an open text counts as the project knows it: episodes only (large ones and
             # texts not checked are left out, as in `usages`)
-            if path in known and review.usages is not None:
-                for name, usage in review.usages:
+            if path in known and inspection.usages is not None:
+                for name, usage in inspection.usages:
                     found.setdefault(name, []).append(usage)
         return sort_usages(found)
 
     # texts ----------------------------------------------------------------------------
 
     def _text(self, token: int, series: Series, path: Path, text: str,
-              checked: bool) -> TextReview:
+              checked: bool) -> TextInspection:
         key = (path, text, checked)
         cached = self._texts.get(key)
         if cached is not None and cached[0] == token:
             self._texts.move_to_end(key)
             return cached[1]
-        review = _review_text(series, path, text, checked)
-        self._texts[key] = (token, review)
+        inspection = _inspect_text(series, path, text, checked)
+        self._texts[key] = (token, inspection)
         while len(self._texts) > KEEP_TEXTS:
             self._texts.popitem(last=False)
-        return review
+        return inspection
 
 
-def _review_text(series: Series, path: Path, text: str, checked: bool) -> TextReview:
+def _inspect_text(series: Series, path: Path, text: str, checked: bool) -> TextInspection:
     """Analysis, and unless the text is read-only, its problems and stills used (the
     checks cost little next to the parse they share)."""
     ep, _ = episode_from_text(path, text)
     if len(text) > LARGE_TEXT:  # too long to parse at every pause: a line scan, a note
         problems = (Problem(series.rel(path), 1, "warning", large_note(text)),)
-        return TextReview(path, analyze_fast(text), ep.target_words,
+        return TextInspection(path, analyze_fast(text), ep.target_words,
                           problems if checked else None, () if checked else None)
     tokens, body, offset = parse_body(text)
     analysis = analyze_tokens(text, tokens, offset)
     if not checked:
-        return TextReview(path, analysis, ep.target_words)
+        return TextInspection(path, analysis, ep.target_words)
     same = body == ep.body  # the checks need the tokens of the episode's own body
     problems = tuple(check_episode(series, ep, tokens=tokens if same else None))
     used = tuple(episode_usages(series, ep, cover_line=cover_key_line(ep),
                                 tokens=tokens if same else None)) if ep.readable else ()
-    return TextReview(path, analysis, ep.target_words, problems, used)
+    return TextInspection(path, analysis, ep.target_words, problems, used)
 
 
 def _check_lightly(series: Series) -> list[Problem]:

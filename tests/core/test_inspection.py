@@ -1,8 +1,8 @@
-"""The live review (`recapdesk.core.review`) gives what the window used to work out
+"""The live inspection (`recapdesk.core.inspection`) gives what the window used to work out
 in-process: `analyze_any` per open text, `check`/`check_episode` problems, `stills.usages`.
 
 Every expectation is computed with those older functions, the way the window computed
-it before the review existed; the reviewer's caches are watched through counting wrappers.
+it before the inspection existed; the inspector's caches are watched through counting wrappers.
 """
 
 from __future__ import annotations
@@ -13,20 +13,19 @@ from pathlib import Path
 
 import pytest
 
-from recapdesk.core import review as review_module
 from recapdesk.core.checks import check, check_episode
+from recapdesk.core.inspection import (
+    InspectionJob,
+    InspectionResult,
+    Inspector,
+    TextInspection,
+    large_note,
+)
+from recapdesk.core.inspection import inspector as inspector_module
+from recapdesk.core.inspection.inspector import KEEP_SERIES, KEEP_TEXTS
 from recapdesk.core.model import Problem, Series
 from recapdesk.core.outline import LARGE_TEXT, analyze_any, analyze_fast, word_count
 from recapdesk.core.project import episode_from_text, open_project
-from recapdesk.core.review import (
-    KEEP_SERIES,
-    KEEP_TEXTS,
-    Reviewer,
-    ReviewJob,
-    ReviewResult,
-    TextReview,
-    large_note,
-)
 from recapdesk.core.stills import Usage, usages
 from recapdesk.core.textfile import read_text
 
@@ -61,21 +60,21 @@ def old_usages(series: Series, texts: Mapping[Path, str], readonly: frozenset[Pa
     return usages(series, {p: t for p, t in texts.items() if p not in readonly})
 
 
-def assert_like_before(result: ReviewResult, series: Series, texts: Mapping[Path, str],
+def assert_like_before(result: InspectionResult, series: Series, texts: Mapping[Path, str],
                        readonly: frozenset[Path] = frozenset(), *, checks: bool,
                        project: list[Problem] | None = None) -> None:
     """`result` holds exactly what the former computations give for these texts."""
     assert set(result.texts) == set(texts)
     for path, text in texts.items():
-        review = result.texts[path]
-        assert isinstance(review, TextReview)
-        assert review.path == path
-        assert review.analysis == analyze_any(text)
+        inspection = result.texts[path]
+        assert isinstance(inspection, TextInspection)
+        assert inspection.path == path
+        assert inspection.analysis == analyze_any(text)
         if len(text) <= LARGE_TEXT:
-            assert review.analysis.words == word_count(text)
-        assert review.target_words == episode_from_text(path, text)[0].target_words
+            assert inspection.analysis.words == word_count(text)
+        assert inspection.target_words == episode_from_text(path, text)[0].target_words
         if path in readonly:
-            assert review.problems is None and review.usages is None
+            assert inspection.problems is None and inspection.usages is None
     if checks:
         assert result.problems == old_problems(series, texts, readonly, project)
         assert result.usages == old_usages(series, texts, readonly)
@@ -85,16 +84,16 @@ def assert_like_before(result: ReviewResult, series: Series, texts: Mapping[Path
 
 
 def counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list:
-    """Replace `recapdesk.core.review.<name>` by a wrapper recording each call's first
+    """Replace `recapdesk.core.inspection.<name>` by a wrapper recording each call's first
     argument; returns that record."""
     calls: list = []
-    real = getattr(review_module, name)
+    real = getattr(inspector_module, name)
 
     def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         calls.append(args[0] if args else None)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(review_module, name, wrapper)
+    monkeypatch.setattr(inspector_module, name, wrapper)
     return calls
 
 
@@ -136,7 +135,7 @@ def test_each_text_is_analysed_as_the_outline_does(series: Series,
     p1 = path_of(series, "s01e01")
     texts[p1] = add_line(texts[p1], "## Final Thoughts", "## A New Section\n\nFive more words "
                          "right here.")
-    result = Reviewer().review(ReviewJob(7, 1, series, texts))
+    result = Inspector().inspect(InspectionJob(7, 1, series, texts))
     assert result.serial == 7
     assert_like_before(result, series, texts, checks=False)
     assert result.texts[p1].target_words == 800
@@ -145,7 +144,7 @@ def test_each_text_is_analysed_as_the_outline_does(series: Series,
 
 def test_texts_without_front_matter_or_outside_the_project(series: Series,
                                                            disk: dict[Path, str]) -> None:
-    """A new file, a text whose front matter is broken, an empty text: all reviewed."""
+    """A new file, a text whose front matter is broken, an empty text: all inspected."""
     new = series.root / "episodes" / "s01e05.md"
     texts = {
         new: "---\ntitle: Next\nseason: 1\nepisode: 5\n---\n\nSee [[s09e09]] and ![](x.jpg)\n",
@@ -153,7 +152,7 @@ def test_texts_without_front_matter_or_outside_the_project(series: Series,
         path_of(series, "s01e02"): "---\ntitle: no end\n\n## Heading\n",
         path_of(series, "s01e03"): "",
     }
-    result = Reviewer().review(ReviewJob(1, 1, series, texts, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, texts, checks=True))
     assert_like_before(result, series, texts, checks=True)
     assert any("[[s09e09]]" in p.message and p.path == "episodes/s01e05.md"
                for p in result.problems or [])
@@ -180,7 +179,7 @@ def test_problems_equal_the_window_s_former_checks(sample_project: Path) -> None
         p3: add_line(disk[p3], "## Final Thoughts", "Read-only [[s09e33]]."),
     }
     readonly = frozenset({p3})
-    result = Reviewer().review(ReviewJob(1, 1, series, texts, readonly, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, texts, readonly, checks=True))
     assert_like_before(result, series, texts, readonly, checks=True)
     messages = [(p.path, p.message) for p in result.problems or []]
     assert not any("s09e01" in m for _, m in messages)  # the open text has it fixed
@@ -197,7 +196,7 @@ def test_problems_equal_the_window_s_former_checks(sample_project: Path) -> None
 
 
 def test_problems_without_open_texts_are_the_project_check(series: Series) -> None:
-    result = Reviewer().review(ReviewJob(1, 1, series, {}, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, {}, checks=True))
     assert result.texts == {}
     assert result.problems == sorted(check(series), key=lambda p: (p.path, p.line))
     assert result.usages == usages(series)
@@ -210,7 +209,7 @@ def test_front_matter_problems_of_an_open_text(series: Series, disk: dict[Path, 
             .replace("target_words: 800", "target_words: many"))
     text = add_line(text, "## Final Thoughts", "::: spoiler Twist\nHidden.\n:::")
     texts = {p1: text}
-    result = Reviewer().review(ReviewJob(1, 1, series, texts, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, texts, checks=True))
     assert_like_before(result, series, texts, checks=True)
     keys = {p.message.split(" ")[0] for p in result.problems or []}
     assert {"spoilers", "rating", "target_words"} <= keys
@@ -233,7 +232,7 @@ def test_usages_equal_stills_usages(series: Series, disk: dict[Path, str]) -> No
         p2: "---\ntitle: Stripped\n---\n\nNo images left.\n",
     }
     readonly = frozenset({p2})
-    result = Reviewer().review(ReviewJob(1, 1, series, texts, readonly, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, texts, readonly, checks=True))
     assert_like_before(result, series, texts, readonly, checks=True)
     found = result.usages or {}
     assert "s01e01-03.jpg" not in found
@@ -246,7 +245,7 @@ def test_usages_equal_stills_usages(series: Series, disk: dict[Path, str]) -> No
 def test_usages_of_a_text_outside_the_project_are_not_counted(series: Series) -> None:
     new = series.root / "episodes" / "s01e05.md"
     texts = {new: "---\ntitle: New\nseason: 1\nepisode: 5\n---\n\n![](../stills/s01e01-01.jpg)\n"}
-    result = Reviewer().review(ReviewJob(1, 1, series, texts, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, texts, checks=True))
     assert_like_before(result, series, texts, checks=True)
     assert new not in [path for refs in (result.usages or {}).values() for path, _ in refs]
 
@@ -273,14 +272,14 @@ def test_a_very_large_open_text_is_scanned_not_parsed(series: Series, disk: dict
     big = large_text(disk[p1])
     assert len(big) > LARGE_TEXT
     texts = {p1: big, p2: disk[p2]}
-    result = Reviewer().review(ReviewJob(1, 1, series, texts, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, texts, checks=True))
     assert big not in parsed and parsed == [disk[p2]]
-    review = result.texts[p1]
-    assert review.analysis == analyze_fast(big) == analyze_any(big)
-    assert review.analysis.words > LARGE_TEXT // 5
-    assert review.target_words == 800
+    inspection = result.texts[p1]
+    assert inspection.analysis == analyze_fast(big) == analyze_any(big)
+    assert inspection.analysis.words > LARGE_TEXT // 5
+    assert inspection.target_words == 800
     note = Problem("episodes/s01e01.md", 1, "warning", large_note(big))
-    assert review.problems == (note,)
+    assert inspection.problems == (note,)
     assert [p for p in result.problems or [] if p.path == "episodes/s01e01.md"] == [note]
     assert result.problems == old_problems(series, texts, frozenset())
     # its stills are not looked for: neither in its text nor as it is on disk
@@ -298,7 +297,7 @@ def test_a_very_large_read_only_text_keeps_its_file_s_problems(
     big = large_text(disk[p1])
     texts = {p1: big}
     readonly = frozenset({p1})
-    result = Reviewer().review(ReviewJob(1, 1, series, texts, readonly, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, texts, readonly, checks=True))
     assert parsed == []
     assert result.texts[p1].analysis == analyze_fast(big)
     assert result.texts[p1].problems is None
@@ -314,7 +313,7 @@ def test_a_very_large_recap_on_disk_is_only_named(sample_project: Path) -> None:
     p3.write_text(add_line(p3.read_text("utf-8"), "## Final Thoughts",
                            "Disk problem [[s09e03]]."), "utf-8")
     before = open_project(sample_project)
-    baseline = Reviewer().review(ReviewJob(1, 1, before, {}, checks=True))
+    baseline = Inspector().inspect(InspectionJob(1, 1, before, {}, checks=True))
     assert any("s09e03" in p.message for p in baseline.problems or [])
 
     p4 = episode_file(sample_project, "s01e04")
@@ -322,7 +321,7 @@ def test_a_very_large_recap_on_disk_is_only_named(sample_project: Path) -> None:
     series = open_project(sample_project)
     ep4 = series.find_episode("s01e04")
     assert ep4 is not None and len(ep4.body) > LARGE_TEXT
-    result = Reviewer().review(ReviewJob(1, 1, series, {}, checks=True))
+    result = Inspector().inspect(InspectionJob(1, 1, series, {}, checks=True))
     note = Problem("episodes/s01e04.md", 1, "warning", large_note(ep4.body))
     expected = [p for p in baseline.problems or [] if p.path != "episodes/s01e04.md"]
     expected = sorted([*expected, note], key=lambda p: (p.path, p.line))
@@ -337,7 +336,7 @@ def test_a_very_large_recap_on_disk_is_only_named(sample_project: Path) -> None:
     p4 = ep4.path
     texts = {p4: "---\ntitle: Short now\nseason: 1\nepisode: 4\n---\n\n"
                  "![](../stills/s01e04-02.jpg)\n\nSee [[s09e04]].\n"}
-    result = Reviewer().review(ReviewJob(2, 1, series, texts, checks=True))
+    result = Inspector().inspect(InspectionJob(2, 1, series, texts, checks=True))
     mine = [p for p in result.problems or [] if p.path == "episodes/s01e04.md"]
     assert mine == check_episode(series, episode_from_text(p4, texts[p4])[0])
     assert (result.usages or {})["s01e04-02.jpg"] == [(p4, 7)]
@@ -348,19 +347,19 @@ def test_a_very_large_recap_on_disk_is_only_named(sample_project: Path) -> None:
 def test_an_unchanged_text_is_not_parsed_again(series: Series, disk: dict[Path, str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = counting(monkeypatch, "parse_body")
-    reviewer = Reviewer()
+    inspector = Inspector()
     texts = dict(disk)
-    first = reviewer.review(ReviewJob(1, 1, series, texts, checks=True))
+    first = inspector.inspect(InspectionJob(1, 1, series, texts, checks=True))
     assert sorted(parsed) == sorted(texts.values())
     parsed.clear()
-    again = reviewer.review(ReviewJob(2, 1, None, dict(texts), checks=True))
+    again = inspector.inspect(InspectionJob(2, 1, None, dict(texts), checks=True))
     assert parsed == []
     assert again.serial == 2 and again.texts == first.texts
     assert again.problems == first.problems and again.usages == first.usages
 
     p2 = path_of(series, "s01e02")
     texts[p2] = add_line(texts[p2], "## Final Thoughts", "See [[s09e09]].")
-    changed = reviewer.review(ReviewJob(3, 1, None, texts, checks=True))
+    changed = inspector.inspect(InspectionJob(3, 1, None, texts, checks=True))
     assert parsed == [texts[p2]]  # only the edited text
     assert_like_before(changed, series, texts, checks=True)
 
@@ -368,12 +367,12 @@ def test_an_unchanged_text_is_not_parsed_again(series: Series, disk: dict[Path, 
 def test_a_text_becoming_writable_is_checked(series: Series, disk: dict[Path, str],
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = counting(monkeypatch, "parse_body")
-    reviewer = Reviewer()
+    inspector = Inspector()
     p1 = path_of(series, "s01e01")
     texts = {p1: add_line(disk[p1], "## Final Thoughts", "See [[s09e09]].")}
-    ro = reviewer.review(ReviewJob(1, 1, series, texts, frozenset({p1}), checks=True))
+    ro = inspector.inspect(InspectionJob(1, 1, series, texts, frozenset({p1}), checks=True))
     assert_like_before(ro, series, texts, frozenset({p1}), checks=True)
-    rw = reviewer.review(ReviewJob(2, 1, None, texts, checks=True))
+    rw = inspector.inspect(InspectionJob(2, 1, None, texts, checks=True))
     assert len(parsed) == 2
     assert_like_before(rw, series, texts, checks=True)
     assert any("s09e09" in p.message for p in rw.problems or [])
@@ -385,8 +384,8 @@ def test_a_new_token_checks_again(sample_project: Path, monkeypatch: pytest.Monk
     series = open_project(sample_project)
     p1 = path_of(series, "s01e01")
     texts = {p1: add_line(read_text(p1)[0], "## Final Thoughts", "Next: [[s01e05]].")}
-    reviewer = Reviewer()
-    first = reviewer.review(ReviewJob(1, 1, series, texts, checks=True))
+    inspector = Inspector()
+    first = inspector.inspect(InspectionJob(1, 1, series, texts, checks=True))
     assert any("[[s01e05]]" in p.message for p in first.problems or [])
 
     episode_file(sample_project, "s01e05").write_text(
@@ -395,66 +394,66 @@ def test_a_new_token_checks_again(sample_project: Path, monkeypatch: pytest.Monk
     fresh = open_project(sample_project)
     parsed = counting(monkeypatch, "parse_body")
     checked = counting(monkeypatch, "check")
-    second = reviewer.review(ReviewJob(2, 2, fresh, texts, checks=True))
+    second = inspector.inspect(InspectionJob(2, 2, fresh, texts, checks=True))
     assert parsed == [texts[p1]] and checked == [fresh]
     assert not any("[[s01e05]]" in p.message for p in second.problems or [])
     assert_like_before(second, fresh, texts, checks=True)
 
     # and the first project, still known under its token, is as it was
-    third = reviewer.review(ReviewJob(3, 1, None, texts, checks=True))
+    third = inspector.inspect(InspectionJob(3, 1, None, texts, checks=True))
     assert third.problems == first.problems
 
 
 def test_the_project_is_checked_once_per_token(series: Series, disk: dict[Path, str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     checked = counting(monkeypatch, "check")
-    reviewer = Reviewer()
+    inspector = Inspector()
     p1 = path_of(series, "s01e01")
     texts = {p1: disk[p1]}
     for serial in range(1, 5):
         texts[p1] += f"\nMore words {serial}.\n"
-        result = reviewer.review(ReviewJob(serial, 1, series if serial == 1 else None,
+        result = inspector.inspect(InspectionJob(serial, 1, series if serial == 1 else None,
                                            dict(texts), checks=serial % 2 == 0))
         assert_like_before(result, series, texts, checks=serial % 2 == 0)
     assert checked == [series]
 
 
 def test_an_unknown_token_asks_for_the_series(series: Series, disk: dict[Path, str]) -> None:
-    reviewer = Reviewer()
-    result = reviewer.review(ReviewJob(5, 42, None, dict(disk), checks=True))
-    assert result == ReviewResult(5, unknown_series=True)
+    inspector = Inspector()
+    result = inspector.inspect(InspectionJob(5, 42, None, dict(disk), checks=True))
+    assert result == InspectionResult(5, unknown_series=True)
     assert result.texts == {} and result.problems is None and result.usages is None
     # once sent, the token is known
-    assert not reviewer.review(ReviewJob(6, 42, series, dict(disk))).unknown_series
-    assert_like_before(reviewer.review(ReviewJob(7, 42, None, dict(disk), checks=True)),
+    assert not inspector.inspect(InspectionJob(6, 42, series, dict(disk))).unknown_series
+    assert_like_before(inspector.inspect(InspectionJob(7, 42, None, dict(disk), checks=True)),
                        series, disk, checks=True)
 
 
 def test_only_the_latest_projects_are_kept(series: Series, disk: dict[Path, str]) -> None:
-    reviewer = Reviewer()
+    inspector = Inspector()
     texts = {path_of(series, "s01e01"): disk[path_of(series, "s01e01")]}
     for token in range(1, KEEP_SERIES + 1):
-        assert not reviewer.review(ReviewJob(token, token, series, texts)).unknown_series
-    assert not reviewer.review(ReviewJob(10, 1, None, texts)).unknown_series  # used: kept
-    reviewer.review(ReviewJob(11, KEEP_SERIES + 1, series, texts))  # one too many
-    assert reviewer.review(ReviewJob(12, 2, None, texts)).unknown_series  # the oldest
+        assert not inspector.inspect(InspectionJob(token, token, series, texts)).unknown_series
+    assert not inspector.inspect(InspectionJob(10, 1, None, texts)).unknown_series  # used: kept
+    inspector.inspect(InspectionJob(11, KEEP_SERIES + 1, series, texts))  # one too many
+    assert inspector.inspect(InspectionJob(12, 2, None, texts)).unknown_series  # the oldest
     for token in (1, *range(3, KEEP_SERIES + 2)):
-        assert not reviewer.review(ReviewJob(13, token, None, texts)).unknown_series
+        assert not inspector.inspect(InspectionJob(13, token, None, texts)).unknown_series
 
 
 def test_only_the_latest_texts_are_kept(series: Series, disk: dict[Path, str],
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     parsed = counting(monkeypatch, "parse_body")
-    reviewer = Reviewer()
+    inspector = Inspector()
     p1 = path_of(series, "s01e01")
     versions = [disk[p1] + f"\nVersion {i}.\n" for i in range(KEEP_TEXTS + 1)]
     for serial, text in enumerate(versions):
-        reviewer.review(ReviewJob(serial, 1, series if serial == 0 else None, {p1: text}))
+        inspector.inspect(InspectionJob(serial, 1, series if serial == 0 else None, {p1: text}))
     assert parsed == versions
     parsed.clear()
-    reviewer.review(ReviewJob(100, 1, None, {p1: versions[-1]}))  # kept
+    inspector.inspect(InspectionJob(100, 1, None, {p1: versions[-1]}))  # kept
     assert parsed == []
-    reviewer.review(ReviewJob(101, 1, None, {p1: versions[0]}))  # forgotten
+    inspector.inspect(InspectionJob(101, 1, None, {p1: versions[0]}))  # forgotten
     assert parsed == [versions[0]]
 
 
@@ -502,9 +501,9 @@ def random_edit(rng: random.Random, text: str) -> str:
 
 
 @pytest.mark.parametrize("seed", range(8))
-def test_random_edits_review_like_before(sample_project: Path, seed: int) -> None:
+def test_random_edits_inspect_like_before(sample_project: Path, seed: int) -> None:
     """A writer's session: random edits to random open texts, some read-only, checks now
-    and then; one reviewer all along (its caches in play) answers like the old code."""
+    and then; one inspector all along (its caches in play) answers like the old code."""
     rng = random.Random(seed)
     series = open_project(sample_project)
     project = check(series)  # the project as read: the same for the whole session
@@ -512,7 +511,7 @@ def test_random_edits_review_like_before(sample_project: Path, seed: int) -> Non
     extra = series.root / "episodes" / "s01e05.md"  # a new file, not in the project
     disk[extra] = "---\ntitle: New\nseason: 1\nepisode: 5\n---\n\nFresh ![](../stills/x.jpg)\n"
     texts: dict[Path, str] = {}
-    reviewer = Reviewer()
+    inspector = Inspector()
     for serial in range(1, 13):
         if not texts or rng.random() < 0.3:  # a tab opened or closed
             path = rng.choice(sorted(disk))
@@ -525,8 +524,8 @@ def test_random_edits_review_like_before(sample_project: Path, seed: int) -> Non
             texts[path] = random_edit(rng, texts[path])
         readonly = frozenset(p for p in texts if rng.random() < 0.2)
         checks = rng.random() < 0.6
-        job = ReviewJob(serial, 1, series if serial == 1 or rng.random() < 0.2 else None,
+        job = InspectionJob(serial, 1, series if serial == 1 or rng.random() < 0.2 else None,
                         dict(texts), readonly, checks)
-        result = reviewer.review(job)
+        result = inspector.inspect(job)
         assert result.serial == serial
         assert_like_before(result, series, texts, readonly, checks=checks, project=project)

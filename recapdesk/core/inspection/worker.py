@@ -1,11 +1,11 @@
-"""A worker process that answers review jobs, so long recaps are parsed off the UI thread
+"""A worker process that answers inspection jobs, so long recaps are parsed off the UI thread
 (and off the UI process's interpreter lock: the window's own Python keeps running).
 
-    python -c "from recapdesk.core.review_process import main; main()"  # what it starts
+    python -c "from recapdesk.core.inspection.worker import main; main()"  # what it starts
 
-The parent writes pickled `ReviewJob`s to the child's stdin, one frame each (an 8-byte
-length, then the bytes); the child answers each with a pickled `ReviewResult` (or a
-`ReviewFailure`) on its stdout, in order. The child exits when its stdin closes, so it
+The parent writes pickled `InspectionJob`s to the child's stdin, one frame each (an 8-byte
+length, then the bytes); the child answers each with a pickled `InspectionResult` (or a
+`InspectionFailure`) on its stdout, in order. The child exits when its stdin closes, so it
 never outlives the window's process. Qt-free.
 """
 
@@ -25,15 +25,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from recapdesk.core.review import Reviewer, ReviewJob, ReviewResult
+from recapdesk.core.inspection import InspectionJob, InspectionResult, Inspector
 
-__all__ = ["ReviewFailure", "ReviewProcess", "WorkerGone", "serve"]
+__all__ = ["InspectionFailure", "InspectionProcess", "WorkerGone", "serve"]
 
 _LENGTH = struct.Struct(">Q")
 MAX_FRAME = 1 << 31  # 2 GB: anything longer is a broken stream
 
 
-_CHILD = "import sys; from recapdesk.core.review_process import main; sys.exit(main())"
+_CHILD = "import sys; from recapdesk.core.inspection.worker import main; sys.exit(main())"
 
 
 class WorkerGone(RuntimeError):
@@ -41,8 +41,8 @@ class WorkerGone(RuntimeError):
 
 
 @dataclass
-class ReviewFailure:
-    """A job the worker could not review: the error, for the parent to raise."""
+class InspectionFailure:
+    """A job the worker could not inspect: the error, for the parent to raise."""
 
     serial: int
     error: str
@@ -70,16 +70,16 @@ def _read_frame(stream: BinaryIO) -> bytes | None:
 
 def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
     """Answer jobs from `stdin` on `stdout` until `stdin` ends."""
-    reviewer = Reviewer()
+    inspector = Inspector()
     while True:
         data = _read_frame(stdin)
         if data is None:
             return
-        job: ReviewJob = pickle.loads(data)  # noqa: S301 - our own parent's frames
+        job: InspectionJob = pickle.loads(data)  # noqa: S301 - our own parent's frames
         try:
-            answer: ReviewResult | ReviewFailure = reviewer.review(job)
+            answer: InspectionResult | InspectionFailure = inspector.inspect(job)
         except Exception:  # noqa: BLE001 - reported to the parent, the worker goes on
-            answer = ReviewFailure(job.serial, traceback.format_exc(limit=8))
+            answer = InspectionFailure(job.serial, traceback.format_exc(limit=8))
         _write_frame(stdout, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -96,7 +96,7 @@ def main() -> int:
 
 # --- the parent --------------------------------------------------------------------------
 
-class ReviewProcess:
+class InspectionProcess:
     """The parent's handle on one worker: `submit(job)` returns a Future of its result.
 
     Jobs are answered in order. Writing happens on a thread of its own (the child may be
@@ -122,7 +122,7 @@ class ReviewProcess:
         """Start the child (idempotent). Raises WorkerGone when it cannot start."""
         if self._proc is not None or self._dead:
             if self._dead:
-                raise WorkerGone("the review worker has ended")
+                raise WorkerGone("the inspection worker has ended")
             return
         root = str(Path(__file__).resolve().parents[2])  # where `recapdesk` is importable
         env = dict(os.environ)
@@ -130,21 +130,21 @@ class ReviewProcess:
                                     if env.get("PYTHONPATH") else "")
         try:
             # imported by its name, not run as __main__: what the child pickles (a
-            # ReviewFailure) must unpickle here as this module's class
+            # InspectionFailure) must unpickle here as this module's class
             self._proc = subprocess.Popen(
                 [self.python, "-c", _CHILD],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env,
                 close_fds=True, start_new_session=False)
         except OSError as exc:
             self._dead = True
-            raise WorkerGone(f"the review worker could not start: {exc}") from exc
-        threading.Thread(target=self._write_loop, name="recapdesk-review-writer",
+            raise WorkerGone(f"the inspection worker could not start: {exc}") from exc
+        threading.Thread(target=self._write_loop, name="recapdesk-inspection-writer",
                          daemon=True).start()
-        threading.Thread(target=self._read_loop, name="recapdesk-review-reader",
+        threading.Thread(target=self._read_loop, name="recapdesk-inspection-reader",
                          daemon=True).start()
 
-    def submit(self, job: ReviewJob) -> Future:
-        """Queue `job`; its Future gets the ReviewResult (or WorkerGone / RuntimeError)."""
+    def submit(self, job: InspectionJob) -> Future:
+        """Queue `job`; its Future gets the InspectionResult (or WorkerGone / RuntimeError)."""
         future: Future = Future()
         data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)  # now: job may change
         try:
@@ -154,7 +154,7 @@ class ReviewProcess:
             return future
         with self._lock:
             if self._dead:
-                future.set_exception(WorkerGone("the review worker has ended"))
+                future.set_exception(WorkerGone("the inspection worker has ended"))
                 return future
             self._pending.append(future)
         self._outbox.put(data)
@@ -211,7 +211,7 @@ class ReviewProcess:
                 future = self._pending.popleft() if self._pending else None
             if future is None:
                 continue
-            if isinstance(answer, ReviewFailure):
+            if isinstance(answer, InspectionFailure):
                 future.set_exception(RuntimeError(answer.error))
             else:
                 future.set_result(answer)
@@ -229,7 +229,7 @@ class ReviewProcess:
             pending, self._pending = list(self._pending), deque()
         for future in pending:
             if not future.done():
-                future.set_exception(WorkerGone("the review worker ended"))
+                future.set_exception(WorkerGone("the inspection worker ended"))
 
 
 if __name__ == "__main__":
