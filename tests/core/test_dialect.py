@@ -1,4 +1,5 @@
-"""The recap dialect, fixture-file style: `name / . / markdown / . / html / .`."""
+"""The recap dialect, in markdown-it's fixture-file style: one file per plugin in
+`fixtures/dialect/`, each case `title / . / markdown / . / html / .`."""
 
 from __future__ import annotations
 
@@ -8,54 +9,49 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.utils import read_fixture_file
 
 from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown, has_raw_html
 from recapdesk.core.markdown.sanitize import sanitize
 from recapdesk.core.model import Still
 
 FIXTURES = Path(__file__).parent / "fixtures"
+DIALECT_FIXTURES = FIXTURES / "dialect"
+
+# fixture file -> what its expected HTML must show (extensions.md: the markdown-it
+# extensions the factory enables; raw_html.md: hostile input, i.e. raw HTML through the
+# allow-list and a javascript: link)
+COVERAGE: dict[str, tuple[str, ...]] = {
+    "spoilers.md": ('<details class="spoiler">', '<span class="spoiler" tabindex="0">',
+                    "<table>"),
+    "figures.md": ('<figure class="still">', "<figcaption>"),
+    "wikilinks.md": ('<a class="wikilink"',),
+    "also_read.md": ('<aside class="also-read">',),
+    "headings.md": (' id="',),
+    "links.md": (),
+    "extensions.md": ("<s>", "footnote-ref"),
+    "raw_html.md": (),
+}
+
+# (file, line, title, markdown, html) for every case of every file
+DIALECT = [(path.name, *case) for path in sorted(DIALECT_FIXTURES.glob("*.md"))
+           for case in read_fixture_file(path)]
 
 
-def read_fixtures(path: Path) -> list[tuple[str, str, str]]:
-    """Parse a fixture file into (name, markdown, html) cases."""
-    cases = []
-    lines = path.read_text("utf-8").splitlines(keepends=True)
-    i = 0
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        name = lines[i].strip()
-        assert lines[i + 1].strip() == ".", f"bad fixture header at {name}"
-        i += 2
-        src = []
-        while lines[i].rstrip("\n") != ".":
-            src.append(lines[i])
-            i += 1
-        i += 1
-        html = []
-        while lines[i].rstrip("\n") != ".":
-            html.append(lines[i])
-            i += 1
-        i += 1
-        cases.append((name, "".join(src), "".join(html)))
-    return cases
-
-
-DIALECT = read_fixtures(FIXTURES / "dialect.md")
-
-
-@pytest.mark.parametrize(("name", "src", "expected"), DIALECT, ids=[c[0] for c in DIALECT])
-def test_dialect_fixture(name: str, src: str, expected: str) -> None:
+@pytest.mark.parametrize(("file", "line", "title", "src", "expected"), DIALECT,
+                         ids=[f"{c[0]}:{c[1]} {c[2]}" for c in DIALECT])
+def test_dialect_fixture(file: str, line: int, title: str, src: str, expected: str) -> None:
     assert build_markdown().render(src) == expected
 
 
-def test_fixture_file_covers_every_construct() -> None:
-    html = "".join(c[2] for c in DIALECT)
-    for needle in ('<details class="spoiler">', '<span class="spoiler" tabindex="0">',
-                   '<figure class="still">', "<figcaption>", '<aside class="also-read">',
-                   '<a class="wikilink"', "<table>", "<s>", "footnote-ref", ' id="'):
-        assert needle in html
+def test_fixture_files_cover_every_construct() -> None:
+    assert sorted(p.name for p in DIALECT_FIXTURES.glob("*.md")) == sorted(COVERAGE)
+    for file, needles in COVERAGE.items():
+        cases = [c for c in DIALECT if c[0] == file]
+        assert cases, f"{file} has no cases"
+        html = "".join(c[4] for c in cases)
+        for needle in needles:
+            assert needle in html, (file, needle)
 
 
 # --- CommonMark: the dialect never changes plain Markdown --------------------------
