@@ -20,8 +20,9 @@ from markdown_it.token import Token
 
 from recapdesk.core import frontmatter
 from recapdesk.core.markdown import build_markdown
-from recapdesk.core.markdown.headings import inline_text
+from recapdesk.core.markdown.headings import RESERVED_IDS, inline_text, unique_slug
 from recapdesk.core.model import Episode
+from recapdesk.core.slugs import slugify
 
 WORDS_PER_MINUTE = 230
 
@@ -31,14 +32,14 @@ __all__ = [
     "WORDS_PER_MINUTE",
     "analyze",
     "analyze_tokens",
-    "count_words",
+    "count_plain_words",
+    "count_recap_words",
     "move_section",
     "outline",
     "parse_body",
     "reading_minutes",
     "renumber",
     "section_range",
-    "word_count",
 ]
 
 
@@ -184,8 +185,6 @@ def analyze_fast(text: str) -> Analysis:
     """A cheap line scan for very large texts: ATX headings outside fences, words by
     whitespace. No Markdown parse, so a 5 MB recap opens at once (sections inside
     blocks are not told apart: every heading counts as top level)."""
-    from recapdesk.core.markdown.headings import RESERVED_IDS, slugify, unique_slug
-
     body, offset = _body(text)
     lines = body.split("\n")
     headings: list[Heading] = []
@@ -234,7 +233,7 @@ _URL = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+", re.IGNORECASE)
 _ALNUM = re.compile(r"[^\W_]")
 
 
-def count_words(text: str) -> int:
+def count_plain_words(text: str) -> int:
     """Words in plain text: runs of letters/digits between spaces; each Han/Kana is one."""
     text = _URL.sub(" ", text)
     cjk = len(_CJK.findall(text))
@@ -270,16 +269,16 @@ def _count_tokens(tokens: Iterable[Token]) -> int:
     total = 0
     for token in tokens:
         if token.type == "inline":
-            total += count_words(_inline_words(token.children or []))
+            total += count_plain_words(_inline_words(token.children or []))
         elif token.type in ("fence", "code_block"):
-            total += count_words(token.content)
+            total += count_plain_words(token.content)
         elif token.type == "container_spoiler_open":
             words = token.info.strip().split(None, 1)  # the label readers see
-            total += count_words(words[1]) if len(words) > 1 else 0
+            total += count_plain_words(words[1]) if len(words) > 1 else 0
     return total
 
 
-def word_count(text: str) -> int:
+def count_recap_words(text: str) -> int:
     """Words a reader sees in the body of a full episode text.
 
     Front matter, Markdown syntax, URLs and image paths (and image alt text) are left out;

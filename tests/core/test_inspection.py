@@ -24,7 +24,7 @@ from recapdesk.core.inspection import (
 from recapdesk.core.inspection import inspector as inspector_module
 from recapdesk.core.inspection.inspector import KEEP_SERIES, KEEP_TEXTS
 from recapdesk.core.model import Problem, Series
-from recapdesk.core.outline import LARGE_TEXT, analyze_any, analyze_fast, word_count
+from recapdesk.core.outline import LARGE_TEXT, analyze_any, analyze_fast, count_recap_words
 from recapdesk.core.project import episode_from_text, open_project
 from recapdesk.core.stills import Usage, usages
 from recapdesk.core.textfile import read_text
@@ -71,7 +71,7 @@ def assert_like_before(result: InspectionResult, series: Series, texts: Mapping[
         assert inspection.path == path
         assert inspection.analysis == analyze_any(text)
         if len(text) <= LARGE_TEXT:
-            assert inspection.analysis.words == word_count(text)
+            assert inspection.analysis.words == count_recap_words(text)
         assert inspection.target_words == episode_from_text(path, text)[0].target_words
         if path in readonly:
             assert inspection.problems is None and inspection.usages is None

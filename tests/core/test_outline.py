@@ -11,13 +11,13 @@ from recapdesk.core.model import Episode
 from recapdesk.core.outline import (
     Heading,
     analyze,
-    count_words,
+    count_plain_words,
+    count_recap_words,
     move_section,
     outline,
     reading_minutes,
     renumber,
     section_range,
-    word_count,
 )
 from recapdesk.core.project import open_project
 
@@ -113,31 +113,32 @@ def test_word_count_english_excludes_front_matter_syntax_urls_and_images() -> No
             "- one\n- two\n\nSee www.example.com/page and ||a secret|| [[s01e01]].\n")
     # Two Words (2) + The quick brown fox jumps over the lazy dog (9) + one two (2)
     # + See and a secret s01e01 (5)
-    assert word_count(text) == 18
+    assert count_recap_words(text) == 18
 
 
 def test_word_count_ignores_front_matter() -> None:
-    assert word_count(FRONT) == 0
-    assert word_count(FRONT + "one two three\n") == 3
+    assert count_recap_words(FRONT) == 0
+    assert count_recap_words(FRONT + "one two three\n") == 3
 
 
 def test_word_count_korean_by_spaces() -> None:
     text = FRONT + "우도행 막배는 네 편짜리 드라마다.\n\n## 마지막 회\n"
-    assert word_count(text) == 5 + 2
+    assert count_recap_words(text) == 5 + 2
 
 
 def test_word_count_japanese_by_characters() -> None:
     text = FRONT + "最終回はとても良かった。\n"
-    assert word_count(text) == len("最終回はとても良かった")  # 11; the full stop is not a word
+    # 11; the full stop is not a word
+    assert count_recap_words(text) == len("最終回はとても良かった")
 
 
 def test_word_count_mixed_scripts() -> None:
-    assert count_words("Seo-rin 日本 우도 ok, 6:02 p.m. — !") == 7
+    assert count_plain_words("Seo-rin 日本 우도 ok, 6:02 p.m. — !") == 7
 
 
 def test_word_count_of_sample_episode(sample_project: Path) -> None:
     text = (sample_project / "episodes" / "s01e04.md").read_text("utf-8")
-    words = word_count(text)
+    words = count_recap_words(text)
     assert 450 < words < 700
     body = text.split("---\n", 2)[2]
     assert words < len(body.split())  # markup, URLs and image alt text are left out
@@ -266,7 +267,7 @@ def test_move_section_in_sample_moves_text_verbatim(sample_project: Path) -> Non
     moved = move_section(text, heads["Final Thoughts"], heads["Tape Number One"])
     assert section in moved
     assert moved.index(section) < moved.index("## Tape Number One")
-    assert word_count(moved) == word_count(text)
+    assert count_recap_words(moved) == count_recap_words(text)
     back = {h.title: h.line for h in outline(moved)}
     assert move_section(moved, back["Final Thoughts"], len(moved.splitlines())) == text
 

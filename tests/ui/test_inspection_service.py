@@ -22,7 +22,7 @@ from recapdesk.core.inspection import InspectionJob, InspectionResult, Inspector
 from recapdesk.core.inspection.inspector import KEEP_SERIES
 from recapdesk.core.inspection.worker import InspectionProcess
 from recapdesk.core.model import Problem, Series
-from recapdesk.core.outline import reading_minutes, word_count
+from recapdesk.core.outline import count_recap_words, reading_minutes
 from recapdesk.core.project import episode_from_text, open_project
 from recapdesk.core.stills import usages
 from recapdesk.core.textfile import read_text
@@ -118,7 +118,7 @@ def assert_answer(series: Series, job: InspectionJob, result: InspectionResult,
     if texts is not None:
         assert job.texts == texts.texts and job.readonly == texts.readonly
         for path, text in texts.texts.items():
-            assert result.texts[path].analysis.words == word_count(text)
+            assert result.texts[path].analysis.words == count_recap_words(text)
         if job.checks:
             assert result.problems == old_problems(series, texts.texts, texts.readonly)
             assert result.usages == usages(
@@ -450,7 +450,7 @@ def test_typing_updates_the_counts_shortly_after(qtbot, worker: list[InspectionP
     window = window_on(sample_project, "s01e01")
     path = episode_path(sample_project, "s01e01")
     editor = editor_of(window)
-    words = word_count(editor.document_text())
+    words = count_recap_words(editor.document_text())
     assert window.status.words.text() == f"{words:,} words"
     assert outline_words(window, path) == words
     type_paragraph(qtbot, editor, "one two three four five")
@@ -491,7 +491,7 @@ def test_the_window_copes_with_a_killed_worker(qtbot, worker: list[InspectionPro
     sent = window.inspection.jobs_sent
     stop(pid)
     type_paragraph(qtbot, editor, "five words and [[s09e09]] here")
-    words = word_count(editor.document_text())
+    words = count_recap_words(editor.document_text())
     qtbot.waitUntil(lambda: window.inspection.jobs_sent > sent, timeout=WAIT)  # one is out
     kill(pid)
     qtbot.waitUntil(lambda: window.status.words.text() == f"{words:,} words", timeout=WAIT)
@@ -513,7 +513,7 @@ def test_a_window_without_the_worker(qtbot, no_worker: None, window_on,
     window = window_on(sample_project, "s01e01", use_worker=False)
     editor = editor_of(window)
     type_paragraph(qtbot, editor, "one two three [[s09e09]]")
-    words = word_count(editor.document_text())
+    words = count_recap_words(editor.document_text())
     qtbot.waitUntil(lambda: window.status.words.text() == f"{words:,} words", timeout=WAIT)
     qtbot.waitUntil(lambda: any("[[s09e09]]" in p.message for p in window.problems.problems),
                     timeout=WAIT)

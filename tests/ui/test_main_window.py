@@ -27,7 +27,7 @@ from PySide6.QtWebEngineCore import QWebEngineScript, QWebEngineSettings  # noqa
 from PySide6.QtWidgets import QApplication, QToolButton  # noqa: E402
 
 from recapdesk.core import editing, frontmatter, search, storage  # noqa: E402
-from recapdesk.core.outline import move_section, reading_minutes, word_count  # noqa: E402
+from recapdesk.core.outline import count_recap_words, move_section, reading_minutes  # noqa: E402
 from recapdesk.core.search import Query  # noqa: E402
 from recapdesk.ui.editor import MarkdownEditor  # noqa: E402
 from recapdesk.ui.main_window import MainWindow  # noqa: E402
@@ -1075,7 +1075,7 @@ def test_status_bar_counts_and_target(qtbot, open_window, make_project,
     window = open_window("s01e01")
     editor = editor_of(window)
     text = editor.document_text()
-    words = word_count(text)
+    words = count_recap_words(text)
     assert window.status.words.text() == f"{words:,} words"
     assert window.status.reading.text() == f"{reading_minutes(words)} min read"
     target = window.status.target
