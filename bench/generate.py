@@ -109,7 +109,7 @@ def episode_text(number: int, words: int, *, stills: list[str] | None = None,
 
 
 @functools.lru_cache(maxsize=4)
-def _base_still(seed: int):  # noqa: ANN202
+def _base_still(seed: int):
     """A full-HD picture with photo-like texture (noise, shapes, grain)."""
     from PIL import Image, ImageDraw, ImageFilter
 

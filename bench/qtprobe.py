@@ -29,12 +29,12 @@ HEARTBEAT_MS = 2
 START_WALL = float(os.environ.get("RECAPDESK_BENCH_T0", time.time()))
 
 
-def _app(argv: list[str]):  # noqa: ANN202
+def _app(argv: list[str]):
     """The QApplication as recapdesk.ui.app.make_app builds it, with timed dispatches."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from recapdesk.ui import app as ui_app
 
-    ui_app._prepare_environment()  # noqa: SLF001
+    ui_app._prepare_environment()
     from PySide6.QtCore import QCoreApplication, Qt, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -94,7 +94,7 @@ TIMED = {
 }
 
 
-def _instrument(app) -> None:  # noqa: ANN001
+def _instrument(app) -> None:
     """Time the listed methods (outermost calls only) into app.calls."""
     import functools
     import importlib
@@ -109,7 +109,7 @@ def _instrument(app) -> None:  # noqa: ANN001
                 continue
 
             @functools.wraps(original)
-            def timed(*args, __f=original, __n=f"{cls_name}.{name}", **kwargs):  # noqa: ANN002, ANN003, ANN202
+            def timed(*args, __f=original, __n=f"{cls_name}.{name}", **kwargs):
                 depth[0] += 1
                 started = time.perf_counter()
                 try:
@@ -125,7 +125,7 @@ def _instrument(app) -> None:  # noqa: ANN001
             setattr(cls, name, timed)
 
 
-def _window(project: Path, episode: str | None, settings_file: Path, *, restore: bool = True):  # noqa: ANN202
+def _window(project: Path, episode: str | None, settings_file: Path, *, restore: bool = True):
     from PySide6.QtCore import QSettings
 
     from recapdesk.ui.main_window import MainWindow
@@ -143,7 +143,7 @@ def _summary(values: list[float]) -> dict:
             "max": round(values[-1], 2)}
 
 
-def _wait(app, predicate, timeout_s: float) -> bool:  # noqa: ANN001
+def _wait(app, predicate, timeout_s: float) -> bool:
     """Run the event loop until predicate() or the timeout (no sleeping)."""
     from PySide6.QtCore import QEventLoop, QTimer
 
@@ -159,7 +159,7 @@ def _wait(app, predicate, timeout_s: float) -> bool:  # noqa: ANN001
     return bool(predicate())
 
 
-def _idle(app, seconds: float) -> None:  # noqa: ANN001
+def _idle(app, seconds: float) -> None:
     end = time.perf_counter() + seconds
     _wait(app, lambda: time.perf_counter() >= end, seconds + 1)
 

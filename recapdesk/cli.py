@@ -100,7 +100,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(path: str):  # noqa: ANN202
+def _open(path: str):
     from recapdesk.core.project import ProjectError, open_project
 
     try:
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         _err("recapdesk: interrupted")
         return 130
-    except Exception as exc:  # noqa: BLE001 - one line for the user, details in a file
+    except Exception as exc:  # one line for the user, details in a file
         log = _write_crash_log()
         _err(f"recapdesk: unexpected error: {exc.__class__.__name__}: {exc} "
              f"(details in {log})")

@@ -8,15 +8,15 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QTWEBENGINE_CHROMIUM_FLAGS", "--no-sandbox")
 
-import hashlib  # noqa: E402
-import http.server  # noqa: E402
-import shutil  # noqa: E402
-import threading  # noqa: E402
-from collections.abc import Callable, Mapping  # noqa: E402
-from pathlib import Path  # noqa: E402
+import hashlib
+import http.server
+import shutil
+import threading
+from collections.abc import Callable, Mapping
+from pathlib import Path
 
-import pytest  # noqa: E402
-from PIL import Image  # noqa: E402
+import pytest
+from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "resources" / "sample"
@@ -105,12 +105,12 @@ def image_size_fixture() -> Callable[[Path | str], tuple[int, int]]:
 
 
 @pytest.fixture
-def http_server():  # noqa: ANN201
+def http_server():
     """A web server on 127.0.0.1 that records every request it gets."""
     requests: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             requests.append(self.path)
             self.send_response(404)
             self.end_headers()

@@ -69,7 +69,7 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
     return out
 
 
-def _check_front(series: Series, ep: Episode, add, images: _ImageCheck) -> None:  # noqa: ANN001
+def _check_front(series: Series, ep: Episode, add, images: _ImageCheck) -> None:
     front = ep.front
     if not front.get("title"):
         add(1, "warning", "no title in the front matter: the file name is used")
@@ -100,7 +100,7 @@ def _check_front(series: Series, ep: Episode, add, images: _ImageCheck) -> None:
             add(front_line(ep, "cover"), "error", f"cover: {err}")
 
 
-def _check_image(series: Series, ep: Episode, token: Token, line: int, add,  # noqa: ANN001
+def _check_image(series: Series, ep: Episode, token: Token, line: int, add,
                  images: _ImageCheck) -> None:
     src = str(token.attrGet("src") or "")
     resolved = resolve_image(series.root, ep.path, src)
@@ -143,7 +143,7 @@ def raw_images(html: str) -> list[tuple[int, str, str | None]]:
     return parser.found
 
 
-def _check_raw_images(html: str, line: int, add) -> None:  # noqa: ANN001
+def _check_raw_images(html: str, line: int, add) -> None:
     """Raw `<img>`s: export copies and sizes only Markdown images, and the sanitizer
     keeps only http(s) sources, so any other source would be a broken image."""
     for offset, src, alt in raw_images(html):
@@ -158,7 +158,7 @@ def _check_raw_images(html: str, line: int, add) -> None:  # noqa: ANN001
             add(at, "error", f"raw HTML image {src[:80] or '(no src)'} has no alt text")
 
 
-def _check_wikilink(series: Series, ep: Episode, token: Token, line: int, add) -> None:  # noqa: ANN001
+def _check_wikilink(series: Series, ep: Episode, token: Token, line: int, add) -> None:
     target = token.meta["target"]
     other = series.find_episode(target)
     if other is None:
@@ -185,7 +185,7 @@ def check(series: Series) -> list[Problem]:
     return problems
 
 
-def _yaml_key_line(doc, key: str) -> int:  # noqa: ANN001
+def _yaml_key_line(doc, key: str) -> int:
     try:
         return doc.lc.key(key)[0] + 1
     except (AttributeError, KeyError, TypeError):

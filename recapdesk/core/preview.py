@@ -148,7 +148,7 @@ class LivePreview:
         self._images.series = series
         self.shell = None  # the shell is rendered again for the new project state
 
-    def _resolve_link(self, target: str):  # noqa: ANN202
+    def _resolve_link(self, target: str):
         return self._renderer.link_resolver(target) if self._renderer else None
 
     def _episode(self, text: str) -> Episode:

@@ -20,7 +20,7 @@ def _prepare_environment() -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def make_app(argv: list[str] | None = None):  # noqa: ANN201
+def make_app(argv: list[str] | None = None):
     """The QApplication (created once), with the `recap:` scheme registered first."""
     _prepare_environment()
     from PySide6.QtCore import QCoreApplication, Qt
@@ -44,7 +44,7 @@ def make_app(argv: list[str] | None = None):  # noqa: ANN201
     return app
 
 
-def settings():  # noqa: ANN201
+def settings():
     from PySide6.QtCore import QSettings
 
     return QSettings(ORG, APP)

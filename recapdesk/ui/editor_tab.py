@@ -56,7 +56,7 @@ class EditorTab(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.find_bar)
 
-    def load(self, words) -> None:  # noqa: ANN001
+    def load(self, words) -> None:
         """Set the project words, then the text (so a long text is highlighted once)."""
         self.editor.set_project_words(words)
         self.editor.set_document_text(self._initial_text)

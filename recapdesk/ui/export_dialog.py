@@ -99,7 +99,7 @@ class PlanJob(QThread):
         except OSError as exc:
             self.failed.emit(one_line(ExportError(f"{exc.filename or self.root}: "
                                                   f"{exc.strerror or exc}")))
-        except Exception as exc:  # noqa: BLE001 - the writer gets one line, not a traceback
+        except Exception as exc:  # the writer gets one line, not a traceback
             self.failed.emit(f"unexpected error: {exc.__class__.__name__}: {one_line(exc)}")
 
 
@@ -154,7 +154,7 @@ class WriteJob(QThread):
         except ExportError as exc:
             self.failed.emit(one_line(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - the writer gets one line, not a traceback
+        except Exception as exc:
             self.failed.emit(f"unexpected error: {exc.__class__.__name__}: {one_line(exc)}")
             return
         finally:
@@ -480,7 +480,7 @@ class ExportDialog(QDialog):
         if self.before_export is not None:
             try:
                 saved = self.before_export()
-            except Exception as exc:  # noqa: BLE001 - one line, not a traceback
+            except Exception as exc:  # one line, not a traceback
                 saved, reason = False, one_line(exc)
             else:
                 reason = "the unsaved changes could not be saved"

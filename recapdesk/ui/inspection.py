@@ -185,7 +185,7 @@ class InspectionService(QObject):
             result: InspectionResult = future.result()
         except WorkerGone:
             result = self._run_locally(job)
-        except Exception:  # noqa: BLE001 - an inspection that failed in the worker
+        except Exception:  # an inspection that failed in the worker
             result = self._run_locally(job)  # raises here if it fails here too
         if result.unknown_series:  # the worker was restarted, or forgot the project
             process = _shared

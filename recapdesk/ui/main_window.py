@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
         if focus:
             tab.editor.setFocus()
 
-    def _editor_words(self, editor) -> list[str]:  # noqa: ANN001
+    def _editor_words(self, editor) -> list[str]:
         """Give the editor the project's episode ids; the words its spelling knows."""
         series = self.series
         if series is None:
@@ -469,7 +469,7 @@ class MainWindow(QMainWindow):
         return Snapshot(self.series, {path: b.text for path, b in buffers.items()},
                         frozenset(path for path, b in buffers.items() if b.readonly))
 
-    def _inspected(self, job, result) -> None:  # noqa: ANN001
+    def _inspected(self, job, result) -> None:
         """An inspection came back: counts, outline, and after a pause, problems and usages."""
         if not self.inspection.is_current(job, self.series):  # asked before a switch
             self.inspection.request(checks=result.problems is not None)
@@ -590,7 +590,7 @@ class MainWindow(QMainWindow):
         self.actions.focus.setChecked(on)
         self.focus_editor()
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape and self.actions.focus.isChecked():
             self.toggle_focus_mode(False)
             return
@@ -616,7 +616,7 @@ class MainWindow(QMainWindow):
         self._remember_open_tabs()
         self.settings.sync()
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         if not self.session.flush() and not self.dialogs.confirm(
                 self, "Unsaved changes", "Some changes could not be saved. They are kept "
                 "for recovery and offered again the next time this project is opened. Quit "

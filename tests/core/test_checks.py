@@ -28,7 +28,7 @@ def recap(body: str, *, episode: int = 1, status: str = "final", spoilers: str =
     return FRONT.format(episode=episode, status=status, spoilers=spoilers) + body
 
 
-def lines_for(problems, path: str = "episodes/e.md") -> list[str]:  # noqa: ANN001
+def lines_for(problems, path: str = "episodes/e.md") -> list[str]:
     return [str(p) for p in problems if p.path == path]
 
 
@@ -42,7 +42,7 @@ def only(lines: list[str]) -> str:
 
 
 @pytest.fixture
-def proj(make_project, make_image):  # noqa: ANN001, ANN201
+def proj(make_project, make_image):
     """Make a project with one valid still `stills/ok.jpg` (described in stills.yaml)."""
 
     def factory(files: dict[str, str | bytes], stills_yaml: str | None = None) -> Path:
@@ -64,21 +64,21 @@ def test_sample_has_no_errors(sample_project: Path) -> None:
     assert [p for p in problems if p.level == "error"] == []
 
 
-def test_clean_episode_has_no_problems(proj) -> None:  # noqa: ANN001
+def test_clean_episode_has_no_problems(proj) -> None:
     root = proj({"episodes/e.md": recap("Intro.\n\n![A still](../stills/ok.jpg)\n")})
     assert run(root) == []
 
 
 # --- images ------------------------------------------------------------------------------
 
-def test_missing_image(proj) -> None:  # noqa: ANN001
+def test_missing_image(proj) -> None:
     root = proj({"episodes/e.md": recap("Intro.\n\n![A still](../stills/nope.jpg)\n")})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 2}: error: ")
     assert "missing image" in line and "nope.jpg" in line
 
 
-def test_corrupt_image(proj) -> None:  # noqa: ANN001
+def test_corrupt_image(proj) -> None:
     root = proj({
         "episodes/e.md": recap("Intro.\n\nMore.\n\n![A still](../stills/bad.jpg)\n"),
         "stills/bad.jpg": b"this is not a jpeg at all" * 40,
@@ -88,7 +88,7 @@ def test_corrupt_image(proj) -> None:  # noqa: ANN001
     assert "not a readable image" in line
 
 
-def test_truncated_jpeg(proj, make_image) -> None:  # noqa: ANN001
+def test_truncated_jpeg(proj, make_image) -> None:
     root = proj({"episodes/e.md": recap("![A still](../stills/cut.jpg)\n")})
     full = make_image(root / "stills" / "full.jpg", size=(400, 300), noise=True)
     data = full.read_bytes()
@@ -99,7 +99,7 @@ def test_truncated_jpeg(proj, make_image) -> None:  # noqa: ANN001
     assert "truncated or corrupt" in line
 
 
-def test_zero_byte_image(proj) -> None:  # noqa: ANN001
+def test_zero_byte_image(proj) -> None:
     root = proj({
         "episodes/e.md": recap("Intro.\n\n![A still](../stills/empty.jpg)\n"),
         "stills/empty.jpg": b"",
@@ -109,7 +109,7 @@ def test_zero_byte_image(proj) -> None:  # noqa: ANN001
     assert "empty" in line.split("empty.jpg: ", 1)[1]
 
 
-def test_image_outside_project_via_dotdot(proj, make_image) -> None:  # noqa: ANN001
+def test_image_outside_project_via_dotdot(proj, make_image) -> None:
     root = proj({"episodes/e.md": recap("Intro.\n\n![A still](../../x.jpg)\n")})
     make_image(root.parent / "x.jpg", size=(100, 100))
     line = only(run(root))
@@ -117,7 +117,7 @@ def test_image_outside_project_via_dotdot(proj, make_image) -> None:  # noqa: AN
     assert "outside the project" in line
 
 
-def test_image_deep_dotdot_outside_project(proj, make_image) -> None:  # noqa: ANN001
+def test_image_deep_dotdot_outside_project(proj, make_image) -> None:
     body = "![A still](../stills/../../../x.jpg)\n"
     root = proj({"episodes/e.md": recap(body)})
     line = only(run(root))
@@ -125,7 +125,7 @@ def test_image_deep_dotdot_outside_project(proj, make_image) -> None:  # noqa: A
     assert "outside the project" in line
 
 
-def test_absolute_image_path(proj) -> None:  # noqa: ANN001
+def test_absolute_image_path(proj) -> None:
     root = proj({"episodes/e.md": "placeholder"})
     absolute = (root / "stills" / "ok.jpg").resolve().as_posix()
     (root / "episodes" / "e.md").write_text(recap(f"Intro.\n\n![A still]({absolute})\n"))
@@ -134,7 +134,7 @@ def test_absolute_image_path(proj) -> None:  # noqa: ANN001
     assert "absolute" in line
 
 
-def test_symlinked_still_pointing_outside(proj, make_image, tmp_path: Path) -> None:  # noqa: ANN001
+def test_symlinked_still_pointing_outside(proj, make_image, tmp_path: Path) -> None:
     root = proj({"episodes/e.md": recap("Intro.\n\n![A still](../stills/link.jpg)\n")})
     outside = make_image(tmp_path / "elsewhere" / "private.jpg", size=(200, 100))
     os.symlink(outside, root / "stills" / "link.jpg")
@@ -143,19 +143,19 @@ def test_symlinked_still_pointing_outside(proj, make_image, tmp_path: Path) -> N
     assert "outside the project" in line
 
 
-def test_symlinked_still_inside_project_is_fine(proj) -> None:  # noqa: ANN001
+def test_symlinked_still_inside_project_is_fine(proj) -> None:
     root = proj({"episodes/e.md": recap("![A still](../stills/alias.jpg)\n")})
     os.symlink(root / "stills" / "ok.jpg", root / "stills" / "alias.jpg")
     assert run(root) == []
 
 
-def test_still_without_alt_anywhere_is_an_error(proj) -> None:  # noqa: ANN001
+def test_still_without_alt_anywhere_is_an_error(proj) -> None:
     root = proj({"episodes/e.md": recap("Intro.\n\n![](../stills/ok.jpg)\n")})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 2}: error: still ok.jpg has no alt text")
 
 
-def test_still_with_empty_yaml_alt_is_an_error(proj) -> None:  # noqa: ANN001
+def test_still_with_empty_yaml_alt_is_an_error(proj) -> None:
     root = proj({"episodes/e.md": recap("![](../stills/ok.jpg)\n")},
                 stills_yaml="ok.jpg:\n  caption: Only a caption\n")
     line = only(run(root))
@@ -163,14 +163,14 @@ def test_still_with_empty_yaml_alt_is_an_error(proj) -> None:  # noqa: ANN001
     assert "alt" in line
 
 
-def test_alt_only_in_stills_yaml_is_fine(proj) -> None:  # noqa: ANN001
+def test_alt_only_in_stills_yaml_is_fine(proj) -> None:
     root = proj({"episodes/e.md": recap("Intro.\n\n![](../stills/ok.jpg)\n")},
                 stills_yaml="ok.jpg:\n  alt: A described still\n")
     assert run(root) == []
     assert run(root, "stills/stills.yaml") == []
 
 
-def test_a_remote_image_never_borrows_a_stills_alt_text(proj, make_image) -> None:  # noqa: ANN001
+def test_a_remote_image_never_borrows_a_stills_alt_text(proj, make_image) -> None:
     """A web image or an image in another folder that shares a still's file name is
     another picture: the still's alt text in stills.yaml does not describe it."""
     root = proj({"episodes/e.md": recap("![](https://example.com/img/ok.jpg)\n\n"
@@ -184,13 +184,13 @@ def test_a_remote_image_never_borrows_a_stills_alt_text(proj, make_image) -> Non
     assert has_errors(check(open_project(root)))
 
 
-def test_remote_image_is_a_warning(proj) -> None:  # noqa: ANN001
+def test_remote_image_is_a_warning(proj) -> None:
     root = proj({"episodes/e.md": recap("![A still](https://example.com/x.jpg)\n")})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY}: warning: remote image")
 
 
-def test_missing_cover_is_an_error_on_its_line(proj) -> None:  # noqa: ANN001
+def test_missing_cover_is_an_error_on_its_line(proj) -> None:
     text = recap("Body.\n").replace('excerpt: "A teaser."\n',
                                     'excerpt: "A teaser."\ncover: ../stills/gone.jpg\n')
     root = proj({"episodes/e.md": text})
@@ -199,7 +199,7 @@ def test_missing_cover_is_an_error_on_its_line(proj) -> None:  # noqa: ANN001
     assert "missing image" in line
 
 
-def test_described_still_not_in_folder_is_a_warning(proj) -> None:  # noqa: ANN001
+def test_described_still_not_in_folder_is_a_warning(proj) -> None:
     root = proj({"episodes/e.md": recap("Body.\n")},
                 stills_yaml="# header\nok.jpg:\n  alt: fine\ngone.jpg:\n  alt: not there\n")
     line = only(run(root, "stills/stills.yaml"))
@@ -208,20 +208,20 @@ def test_described_still_not_in_folder_is_a_warning(proj) -> None:  # noqa: ANN0
 
 # --- wikilinks ----------------------------------------------------------------------------
 
-def test_unresolved_wikilink_is_an_error(proj) -> None:  # noqa: ANN001
+def test_unresolved_wikilink_is_an_error(proj) -> None:
     root = proj({"episodes/e.md": recap("Intro.\n\nSee [[s01e09]] for more.\n")})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 2}: error: [[s01e09]]")
 
 
-def test_unresolved_wikilink_after_soft_breaks(proj) -> None:  # noqa: ANN001
+def test_unresolved_wikilink_after_soft_breaks(proj) -> None:
     body = "Intro.\n\nFirst line of a paragraph\nsecond line\nthird [[nowhere|label]] line\n"
     root = proj({"episodes/e.md": recap(body)})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 4}: error: [[nowhere]]")
 
 
-def test_resolved_wikilinks_are_fine(proj) -> None:  # noqa: ANN001
+def test_resolved_wikilinks_are_fine(proj) -> None:
     root = proj({
         "episodes/e.md": recap("See [[s01e02]], [[S01E02|label]] and [[other]].\n"),
         "episodes/other.md": recap("Back to [[e]].\n", episode=2),
@@ -230,7 +230,7 @@ def test_resolved_wikilinks_are_fine(proj) -> None:  # noqa: ANN001
     assert run(root, "episodes/other.md") == []
 
 
-def test_wikilink_to_draft_from_final_is_a_warning(proj) -> None:  # noqa: ANN001
+def test_wikilink_to_draft_from_final_is_a_warning(proj) -> None:
     root = proj({
         "episodes/e.md": recap("Intro.\n\nNext: [[s01e02]].\n"),
         "episodes/d.md": recap("Back to [[s01e01]] and [[s01e02]].\n", episode=2,
@@ -245,7 +245,7 @@ def test_wikilink_to_draft_from_final_is_a_warning(proj) -> None:  # noqa: ANN00
 
 # --- front matter --------------------------------------------------------------------------
 
-def test_bad_front_matter_yaml_error_line(proj) -> None:  # noqa: ANN001
+def test_bad_front_matter_yaml_error_line(proj) -> None:
     text = recap("Body.\n").replace('excerpt: "A teaser."', "excerpt: broken: value")
     root = proj({"episodes/e.md": text})
     problems = check(open_project(root))
@@ -254,7 +254,7 @@ def test_bad_front_matter_yaml_error_line(proj) -> None:  # noqa: ANN001
     assert has_errors(problems)
 
 
-def test_bad_front_matter_yaml_error_line_with_crlf(proj) -> None:  # noqa: ANN001
+def test_bad_front_matter_yaml_error_line_with_crlf(proj) -> None:
     text = recap("Body.\n").replace("season: 1", "season: [1").replace("\n", "\r\n")
     root = proj({"episodes/e.md": text})
     line = only(run(root))
@@ -262,7 +262,7 @@ def test_bad_front_matter_yaml_error_line_with_crlf(proj) -> None:  # noqa: ANN0
     assert line.startswith(("episodes/e.md:3:", "episodes/e.md:4:"))
 
 
-def test_non_utf8_file_line(proj) -> None:  # noqa: ANN001
+def test_non_utf8_file_line(proj) -> None:
     raw = recap("Line nine.\nLine ten.\nLine eleven has caf\xe9\n").encode("latin-1")
     root = proj({"episodes/e.md": raw})
     line = only(run(root))
@@ -270,14 +270,14 @@ def test_non_utf8_file_line(proj) -> None:  # noqa: ANN001
     assert "UTF-8" in line
 
 
-def test_non_utf8_in_front_matter_line(proj) -> None:  # noqa: ANN001
+def test_non_utf8_in_front_matter_line(proj) -> None:
     raw = recap("Body.\n").replace("A Recap", "R\xe9cap").encode("latin-1")
     root = proj({"episodes/e.md": raw})
     line = only(run(root))
     assert line.startswith("episodes/e.md:2: error: ")
 
 
-def test_duplicate_episode_ids(proj) -> None:  # noqa: ANN001
+def test_duplicate_episode_ids(proj) -> None:
     root = proj({
         "episodes/a.md": recap("One.\n"),
         "episodes/b.md": recap("Two.\n"),
@@ -289,48 +289,48 @@ def test_duplicate_episode_ids(proj) -> None:  # noqa: ANN001
     assert has_errors(problems)
 
 
-def test_wikilink_to_file_stem_is_case_insensitive(proj) -> None:  # noqa: ANN001
+def test_wikilink_to_file_stem_is_case_insensitive(proj) -> None:
     no_numbers = '---\ntitle: "T"\nexcerpt: "x"\n---\nBody.\n'
     root = proj({"episodes/Special.md": no_numbers,
                  "episodes/x.md": recap("See [[special]].\n")})
     assert run(root, "episodes/x.md") == []
 
 
-def test_spoilers_none_with_spoiler_block(proj) -> None:  # noqa: ANN001
+def test_spoilers_none_with_spoiler_block(proj) -> None:
     body = "Intro.\n\n::: spoiler The twist\nHidden.\n:::\n"
     root = proj({"episodes/e.md": recap(body)})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 2}: warning: spoiler markup")
 
 
-def test_spoilers_none_with_inline_spoiler(proj) -> None:  # noqa: ANN001
+def test_spoilers_none_with_inline_spoiler(proj) -> None:
     body = "Intro.\n\nPlain.\n\nThe killer is ||the butler||.\n"
     root = proj({"episodes/e.md": recap(body)})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 4}: warning: spoiler markup")
 
 
-def test_spoiler_markup_with_spoiler_level_set_is_fine(proj) -> None:  # noqa: ANN001
+def test_spoiler_markup_with_spoiler_level_set_is_fine(proj) -> None:
     body = "||a|| and\n\n::: spoiler\nb\n:::\n"
     root = proj({"episodes/e.md": recap(body, spoilers="minor")})
     assert run(root) == []
 
 
-def test_spoilers_missing_key_with_markup_is_a_warning(proj) -> None:  # noqa: ANN001
+def test_spoilers_missing_key_with_markup_is_a_warning(proj) -> None:
     text = recap("Intro.\n\n||secret||\n").replace("spoilers: none\n", "")
     root = proj({"episodes/e.md": text})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 1}: warning: spoiler markup")
 
 
-def test_invalid_spoilers_value(proj) -> None:  # noqa: ANN001
+def test_invalid_spoilers_value(proj) -> None:
     root = proj({"episodes/e.md": recap("Body.\n", spoilers="lots")})
     line = only(run(root))
     assert line.startswith("episodes/e.md:6: error: spoilers must be one of none, minor, major")
     assert "lots" in line
 
 
-def test_invalid_status_value(proj) -> None:  # noqa: ANN001
+def test_invalid_status_value(proj) -> None:
     root = proj({"episodes/e.md": recap("Body.\n", status="published")})
     line = only(run(root))
     assert line.startswith("episodes/e.md:5: error: status must be one of draft, final")
@@ -343,7 +343,7 @@ def test_invalid_status_value(proj) -> None:  # noqa: ANN001
     ('excerpt: "A teaser."', 'excerpt: "A teaser."\ndate: someday', 8, "date"),
     ('excerpt: "A teaser."', 'excerpt: "A teaser."\nruntime: long', 8, "runtime"),
 ])
-def test_invalid_front_values(proj, replace: str, new: str, line: int, key: str) -> None:  # noqa: ANN001
+def test_invalid_front_values(proj, replace: str, new: str, line: int, key: str) -> None:
     text = recap("Body.\n").replace(replace, new)
     root = proj({"episodes/e.md": text})
     errors = [s for s in run(root) if ": error: " in s]
@@ -351,21 +351,21 @@ def test_invalid_front_values(proj, replace: str, new: str, line: int, key: str)
     assert errors[0].startswith(f"episodes/e.md:{line}: error: {key} ")
 
 
-def test_level_one_heading_warning(proj) -> None:  # noqa: ANN001
+def test_level_one_heading_warning(proj) -> None:
     body = "Intro.\n\n## Fine heading\n\nText.\n\n# Top heading\n\nMore.\n"
     root = proj({"episodes/e.md": recap(body)})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 6}: warning: level-1 heading")
 
 
-def test_setext_level_one_heading_warning(proj) -> None:  # noqa: ANN001
+def test_setext_level_one_heading_warning(proj) -> None:
     body = "Intro.\n\nBig Title\n=========\n"
     root = proj({"episodes/e.md": recap(body)})
     line = only(run(root))
     assert line.startswith(f"episodes/e.md:{BODY + 2}: warning: level-1 heading")
 
 
-def test_missing_front_matter_keys_are_warnings_only(proj) -> None:  # noqa: ANN001
+def test_missing_front_matter_keys_are_warnings_only(proj) -> None:
     root = proj({"episodes/loose.md": "Just text, no front matter.\n"})
     lines = run(root, "episodes/loose.md")
     assert lines
@@ -375,7 +375,7 @@ def test_missing_front_matter_keys_are_warnings_only(proj) -> None:  # noqa: ANN
 
 # --- several problems at once --------------------------------------------------------------
 
-def test_problems_sorted_by_path_and_line(proj) -> None:  # noqa: ANN001
+def test_problems_sorted_by_path_and_line(proj) -> None:
     body = ("# Heading\n"                         # 9
             "\n"
             "See [[nowhere]].\n"                  # 11
@@ -394,14 +394,14 @@ def test_problems_sorted_by_path_and_line(proj) -> None:  # noqa: ANN001
         (BODY, "error")]
 
 
-def test_check_episode_matches_check(proj) -> None:  # noqa: ANN001
+def test_check_episode_matches_check(proj) -> None:
     root = proj({"episodes/e.md": recap("[[nope]]\n\n![x](../stills/none.jpg)\n")})
     series = open_project(root)
     ep = series.episodes[0]
     assert sorted(map(str, check_episode(series, ep))) == sorted(run(root))
 
 
-def test_raw_html_images_are_checked(proj) -> None:  # noqa: ANN001
+def test_raw_html_images_are_checked(proj) -> None:
     """Export copies only Markdown images and keeps only http(s) sources in raw HTML: a
     raw <img> of a project file would be a broken image on the page."""
     body = ('Intro.\n\n<div>\n<img src="../stills/ok.jpg" alt="A still">\n</div>\n\n'

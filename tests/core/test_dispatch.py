@@ -80,7 +80,7 @@ def test_a_rule_added_later_is_tried_everywhere() -> None:
     """A rule the table does not know is tried at every position (nothing is lost)."""
     seen: list[str] = []
 
-    def spy(state, silent: bool) -> bool:  # noqa: ANN001
+    def spy(state, silent: bool) -> bool:
         seen.append(state.src[state.pos])
         return False
 

@@ -42,7 +42,7 @@ def body_of(path: Path) -> bytes:
 
 # --- operations -----------------------------------------------------------------------
 
-def test_duplicate_episode(make_project) -> None:  # noqa: ANN001
+def test_duplicate_episode(make_project) -> None:
     root = make_project({"episodes/s01e01.md": episode("One", 1),
                          "episodes/s01e02.md": episode("Two", 2, body="Two's body\n\n## H\n")})
     series = open_project(root)
@@ -60,7 +60,7 @@ def test_duplicate_episode(make_project) -> None:  # noqa: ANN001
     assert not reread.problems
 
 
-def test_rename_keeps_file_name_and_body(make_project) -> None:  # noqa: ANN001
+def test_rename_keeps_file_name_and_body(make_project) -> None:
     root = make_project({"episodes/s01e01.md": episode("One", 1, body="Körper ✓\r\nx\n")})
     series = open_project(root)
     ep = series.episodes[0]
@@ -76,7 +76,7 @@ def test_rename_keeps_file_name_and_body(make_project) -> None:  # noqa: ANN001
         rename_episode(series, ep, "   ")
 
 
-def test_set_status(make_project) -> None:  # noqa: ANN001
+def test_set_status(make_project) -> None:
     root = make_project({"episodes/s01e01.md": episode("One", 1, status="draft")})
     series = open_project(root)
     ep = series.episodes[0]
@@ -89,7 +89,7 @@ def test_set_status(make_project) -> None:  # noqa: ANN001
         set_status(series, ep, "published")
 
 
-def test_operations_keep_a_bom(make_project) -> None:  # noqa: ANN001
+def test_operations_keep_a_bom(make_project) -> None:
     root = make_project({"episodes/s01e01.md": b"\xef\xbb\xbf" + episode("One", 1).encode()})
     series = open_project(root)
     set_status(series, series.episodes[0], "draft")
@@ -98,7 +98,7 @@ def test_operations_keep_a_bom(make_project) -> None:  # noqa: ANN001
     assert b"status: draft" in data
 
 
-def test_unreadable_episode_is_never_written(make_project) -> None:  # noqa: ANN001
+def test_unreadable_episode_is_never_written(make_project) -> None:
     root = make_project({"episodes/s01e01.md": b"---\ntitle: \xff\n---\n"})
     series = open_project(root)
     ep = series.episodes[0]
@@ -135,11 +135,11 @@ def test_apply_renumbering_renames_code_named_files(sample_project: Path) -> Non
         "s01e01.md", "s01e02.md", "s01e03.md", "s01e04.md"]
 
 
-def _old_number(ep, e1, e2, e3, e4) -> int:  # noqa: ANN001
+def _old_number(ep, e1, e2, e3, e4) -> int:
     return {e1.title: 1, e2.title: 2, e3.title: 3, e4.title: 4}[ep.title]
 
 
-def test_apply_renumbering_keeps_other_file_names(make_project) -> None:  # noqa: ANN001
+def test_apply_renumbering_keeps_other_file_names(make_project) -> None:
     root = make_project({"episodes/pilot.md": episode("Pilot", 1),
                          "episodes/second.md": episode("Second", 2)})
     series = open_project(root)
@@ -152,7 +152,7 @@ def test_apply_renumbering_keeps_other_file_names(make_project) -> None:  # noqa
     assert apply_renumbering(series, renumber(series.episodes)) == {}
 
 
-def test_apply_renumbering_refuses_to_overwrite(make_project) -> None:  # noqa: ANN001
+def test_apply_renumbering_refuses_to_overwrite(make_project) -> None:
     root = make_project({"episodes/s01e01.md": episode("One", 1),
                          "episodes/s01e02.md": episode("Two", 2),
                          "episodes/s01e03.md": "---\ntitle: Stray\nseason: 2\nepisode: 1\n---\n"})
@@ -166,7 +166,7 @@ def test_apply_renumbering_refuses_to_overwrite(make_project) -> None:  # noqa: 
     assert one.number == 1
 
 
-def test_trash_episode_uses_the_system_trash(make_project, tmp_path: Path) -> None:  # noqa: ANN001
+def test_trash_episode_uses_the_system_trash(make_project, tmp_path: Path) -> None:
     """A real XDG trash under tmp_path (send2trash reads XDG_DATA_HOME when imported)."""
     root = make_project({"episodes/s01e01.md": episode("One", 1),
                          "episodes/s01e02.md": episode("Two", 2)})
@@ -193,7 +193,7 @@ def test_trash_episode_uses_the_system_trash(make_project, tmp_path: Path) -> No
     assert (root / "episodes" / "s01e01.md").exists()
 
 
-def test_trash_episode_of_a_missing_file_is_refused(make_project) -> None:  # noqa: ANN001
+def test_trash_episode_of_a_missing_file_is_refused(make_project) -> None:
     root = make_project({"episodes/s01e01.md": episode("One", 1)})
     series = open_project(root)
     ep = series.episodes[0]

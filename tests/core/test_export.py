@@ -52,21 +52,21 @@ class Page(HTMLParser):
         self.feed(html)
         self.close()
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         attributes = {k: (v if v is not None else "") for k, v in attrs}
         self.tags.append((tag, attributes))
         if tag in ("script", "style", "h1", "h2", "h3", "h4", "h5", "h6", "a", "span",
                    "p", "summary", "figcaption"):
             self._stack.append((tag, attributes, []))
 
-    def handle_startendtag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_startendtag(self, tag, attrs):
         self.tags.append((tag, {k: (v if v is not None else "") for k, v in attrs}))
 
-    def handle_data(self, data):  # noqa: ANN001, ANN201
+    def handle_data(self, data):
         for _, _, parts in self._stack:
             parts.append(data)
 
-    def handle_endtag(self, tag):  # noqa: ANN001, ANN201
+    def handle_endtag(self, tag):
         for i in range(len(self._stack) - 1, -1, -1):
             if self._stack[i][0] == tag:
                 _, attrs, parts = self._stack.pop(i)
@@ -522,7 +522,7 @@ def test_export_folder_is_readable_like_a_normal_folder(tmp_path: Path) -> None:
     assert out.stat().st_mode & 0o777 == normal.stat().st_mode & 0o777
 
 
-def test_png_gif_and_exif_rotated_images(tmp_path: Path, make_project, make_image) -> None:  # noqa: ANN001
+def test_png_gif_and_exif_rotated_images(tmp_path: Path, make_project, make_image) -> None:
     body = ("![Wide png](../stills/wide.png)\n\n![Small gif](../stills/small.gif)\n\n"
             "![Rotated](../stills/rotated.jpg)\n\n![Nested](../stills/more/wide.png)\n")
     front = ('---\ntitle: "Formats"\nseason: 1\nepisode: 1\nstatus: final\n'
@@ -755,7 +755,7 @@ Hidden text.
 """
 
 
-def hostile_project(make_project, make_image) -> Path:  # noqa: ANN001
+def hostile_project(make_project, make_image) -> Path:
     front = ('---\ntitle: "Hostile"\nseason: 1\nepisode: 1\nstatus: final\n'
              'spoilers: major\nexcerpt: "x"\n---\n')
     other = ('---\ntitle: "Other"\nseason: 1\nepisode: 2\nstatus: final\n'
@@ -794,7 +794,7 @@ def assert_harmless(html: str, *, full_page: bool, inline_css: bool = False) -> 
     {}, {"fragment": True}, {"single_file": True}, {"spoiler_free": True},
 ])
 def test_hostile_raw_html_never_reaches_the_page(tmp_path: Path, make_project, make_image,
-                                                 options: dict) -> None:  # noqa: ANN001
+                                                 options: dict) -> None:
     root = hostile_project(make_project, make_image)
     # its raw <img>s are errors for `check` (not exported): forced, to see what is kept
     out = run_export(root, tmp_path / "o", force=True, **options)
@@ -816,7 +816,7 @@ def test_hostile_raw_html_never_reaches_the_page(tmp_path: Path, make_project, m
         assert (int(img["width"]), int(img["height"])) == (800, 450)
 
 
-def test_hostile_front_matter_is_escaped(tmp_path: Path, make_project) -> None:  # noqa: ANN001
+def test_hostile_front_matter_is_escaped(tmp_path: Path, make_project) -> None:
     text = ('---\ntitle: "</title><script>alert(\'pwned-title\')</script>"\nseason: 1\n'
             'episode: 1\nstatus: final\nspoilers: none\n'
             'excerpt: "\\"><script>alert(\'pwned-excerpt\')</script></script>"\n---\nBody.\n')
@@ -837,7 +837,7 @@ def test_hostile_front_matter_is_escaped(tmp_path: Path, make_project) -> None: 
 # --- nothing outside the project ----------------------------------------------------------
 
 def test_nothing_outside_the_project_is_read_or_copied(tmp_path: Path, make_project,
-                                                      make_image) -> None:  # noqa: ANN001
+                                                      make_image) -> None:
     outside = tmp_path / "outside"
     secret = make_image(tmp_path / "secret.jpg", size=(333, 222), noise=True)
     linked = make_image(outside / "leak.jpg", size=(444, 111), noise=True)

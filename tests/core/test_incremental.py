@@ -36,7 +36,7 @@ LINES = [
 NO_RAW = [line for line in LINES if not line.startswith("<")]
 
 
-def full_render(body: str, offset: int = 0, **options) -> str:  # noqa: ANN003
+def full_render(body: str, offset: int = 0, **options) -> str:
     return build_markdown(source_lines=True, line_offset=offset,
                           heading_shift=heading_shift(body), **options).render(body)
 
@@ -55,7 +55,7 @@ def apply_ops(pages: list[str], tail: str, ops: list | None) -> tuple[list[str],
     return pages, tail
 
 
-def check_sequence(texts: list[str], offset: int = 0, **options) -> IncrementalRenderer:  # noqa: ANN003
+def check_sequence(texts: list[str], offset: int = 0, **options) -> IncrementalRenderer:
     """Render each text in turn: equal to a full render, and the patch from the previous
     page gives the new page."""
     renderer = IncrementalRenderer(**options)
@@ -106,7 +106,7 @@ def test_random_edits_without_raw_html_stay_incremental(seed: int) -> None:
 
 
 @pytest.mark.parametrize("window", [0, 2, 5])
-def test_a_short_resync_window_still_renders_like_a_full_render(monkeypatch, window: int) -> None:  # noqa: ANN001
+def test_a_short_resync_window_still_renders_like_a_full_render(monkeypatch, window: int) -> None:
     import recapdesk.core.incremental as incremental
 
     monkeypatch.setattr(incremental, "WINDOW", window)
@@ -139,7 +139,7 @@ def test_any_edit_sequence_renders_like_a_full_render(lines: list[str], edits: l
 def test_recap_options_render_like_a_full_render() -> None:
     texts = random_edits(7, NO_RAW)
 
-    def episodes(target: str):  # noqa: ANN202
+    def episodes(target: str):
         from recapdesk.core.markdown import LinkTarget
         return LinkTarget(f"{target}.html", f"Episode {target}") if target != "s01e09" else None
 
@@ -213,11 +213,11 @@ def test_raw_html_across_blocks_renders_in_one_piece() -> None:
 # --- the live preview -------------------------------------------------------------------
 
 @pytest.fixture
-def series(sample_project: Path):  # noqa: ANN201
+def series(sample_project: Path):
     return open_project(sample_project)
 
 
-def test_live_preview_body_matches_render_preview(series) -> None:  # noqa: ANN001
+def test_live_preview_body_matches_render_preview(series) -> None:
     for ep in series.episodes:
         text = ep.path.read_text("utf-8")
         live = LivePreview(series, ep.path)
@@ -233,7 +233,7 @@ def test_live_preview_body_matches_render_preview(series) -> None:  # noqa: ANN0
         assert second.body.html == render_preview(series, ep.path, edited).body_html
 
 
-def test_live_preview_front_matter_change_gives_a_new_shell(series) -> None:  # noqa: ANN001
+def test_live_preview_front_matter_change_gives_a_new_shell(series) -> None:
     ep = series.episodes[0]
     text = ep.path.read_text("utf-8")
     live = LivePreview(series, ep.path)
@@ -261,7 +261,7 @@ def _inodes(folder: Path) -> dict[str, int]:
             for p in folder.rglob("*") if p.is_file()}
 
 
-def _cold_export(project: Path, out: Path, **options) -> dict[str, bytes]:  # noqa: ANN003
+def _cold_export(project: Path, out: Path, **options) -> dict[str, bytes]:
     """What an export without any cache or earlier export writes."""
     import shutil
 
@@ -272,12 +272,12 @@ def _cold_export(project: Path, out: Path, **options) -> dict[str, bytes]:  # no
 
 
 @pytest.fixture
-def rendered(monkeypatch) -> list[str]:  # noqa: ANN001
+def rendered(monkeypatch) -> list[str]:
     """The episodes whose page bodies export renders (file names)."""
     names: list[str] = []
     original = PageRenderer.body_html
 
-    def body_html(self, ep, **kwargs):  # noqa: ANN001, ANN003, ANN202
+    def body_html(self, ep, **kwargs):
         names.append(ep.path.name)
         return original(self, ep, **kwargs)
 
@@ -323,7 +323,7 @@ def test_a_new_title_rebuilds_every_page(sample_project: Path, tmp_path: Path,
 
 
 def test_files_changed_after_an_export_are_written_again(sample_project: Path,
-                                                         tmp_path: Path, make_image,  # noqa: ANN001
+                                                         tmp_path: Path, make_image,
                                                          rendered: list[str]) -> None:
     out = tmp_path / "site"
     export(open_project(sample_project), ExportOptions(out=out))

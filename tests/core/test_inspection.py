@@ -89,7 +89,7 @@ def counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list:
     calls: list = []
     real = getattr(inspector_module, name)
 
-    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def wrapper(*args, **kwargs):
         calls.append(args[0] if args else None)
         return real(*args, **kwargs)
 

@@ -27,7 +27,7 @@ def _dead_pid() -> int:
     return child.pid
 
 
-def _foreign_owner(pid: int | None = None, **extra) -> dict:  # noqa: ANN003
+def _foreign_owner(pid: int | None = None, **extra) -> dict:
     return {"pid": _dead_pid() if pid is None else pid, "host": socket.gethostname(),
             "time": time.time(), **extra}
 
@@ -46,7 +46,7 @@ def _as_dead_process(j: Journal, rel: str) -> Path:
 
 
 @pytest.fixture
-def project(make_project) -> Path:  # noqa: ANN001
+def project(make_project) -> Path:
     return make_project({REL: TEXT})
 
 
@@ -266,8 +266,8 @@ def test_only_one_of_two_processes_racing_gets_the_lock(tmp_path: Path) -> None:
     assert sorted(answers) == ["free", "held", "held", "held"]
 
 
-def test_lock_in_a_folder_that_cannot_be_written(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+def test_lock_in_a_folder_that_cannot_be_written(tmp_path: Path, monkeypatch) -> None:
+    def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(storage.files.tempfile, "mkstemp", refuse)

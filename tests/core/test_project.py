@@ -492,7 +492,7 @@ def test_atomic_write_failed_replace_keeps_old_content(tmp_path: Path,
     target = tmp_path / "file.txt"
     target.write_bytes(b"precious old content\n")
 
-    def failing_replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def failing_replace(src, dst, *args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", failing_replace)
@@ -505,7 +505,7 @@ def test_atomic_write_failed_replace_keeps_old_content(tmp_path: Path,
 
 def test_atomic_write_failed_replace_new_file_not_created(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing_replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def failing_replace(src, dst, *args, **kwargs):
         raise OSError(5, "Input/output error")
 
     monkeypatch.setattr(os, "replace", failing_replace)
@@ -523,7 +523,7 @@ def test_save_episode_failing_replace_keeps_file(make_project,
     ep.front["status"] = "final"
     ep.body = "a new body"
 
-    def failing_replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+    def failing_replace(src, dst, *args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", failing_replace)

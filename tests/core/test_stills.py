@@ -52,7 +52,7 @@ def bomb_header_png(width: int, height: int) -> bytes:
 
 
 @pytest.fixture
-def project(make_project, make_image) -> Path:  # noqa: ANN001
+def project(make_project, make_image) -> Path:
     root = make_project({
         "episodes/s01e01.md": episode(1, 1, "Intro.\n"),
         "episodes/s01e04.md": episode(1, 4, "Finale.\n"),
@@ -69,7 +69,7 @@ def stills_files(root: Path) -> list[str]:
 
 # --- import ---------------------------------------------------------------------------
 
-def test_import_jpeg_into_the_episode(project: Path, tmp_path: Path, make_image) -> None:  # noqa: ANN001
+def test_import_jpeg_into_the_episode(project: Path, tmp_path: Path, make_image) -> None:
     source = make_image(tmp_path / "Screenshot 2024-03-27.jpg", (320, 180))
     series = open_project(project)
     still = stills.import_image(series, source, episode=series.find_episode("s01e04"))
@@ -89,7 +89,7 @@ def test_import_jpeg_into_the_episode(project: Path, tmp_path: Path, make_image)
     ("PNG", ".png", ".png"), ("WEBP", ".webp", ".webp"), ("GIF", ".gif", ".gif"),
     ("JPEG", ".jpeg", ".jpeg"), ("PNG", ".jpg", ".png"),  # the real format wins
 ])
-def test_import_keeps_the_real_format_extension(project: Path, tmp_path: Path, make_image,  # noqa: ANN001
+def test_import_keeps_the_real_format_extension(project: Path, tmp_path: Path, make_image,
                                                 fmt: str, suffix: str, expected: str) -> None:
     source = tmp_path / f"grab{suffix}"
     make_image(tmp_path / f"made.{fmt.lower()}", (48, 27), fmt).rename(source)
@@ -109,7 +109,7 @@ def test_import_clipboard_png_bytes_without_episode(project: Path) -> None:
     assert stills.import_image(series, data, episode=None).name == "still-02.png"
 
 
-def test_large_screenshot_is_kept_byte_for_byte(project: Path, tmp_path: Path,  # noqa: ANN001
+def test_large_screenshot_is_kept_byte_for_byte(project: Path, tmp_path: Path,
                                                 make_image) -> None:
     source = make_image(tmp_path / "4k.png", (3840, 2160), "PNG")
     series = open_project(project)
@@ -120,7 +120,7 @@ def test_large_screenshot_is_kept_byte_for_byte(project: Path, tmp_path: Path,  
 
 
 def test_unique_names_count_files_of_any_format_and_described_names(
-        make_project, make_image) -> None:  # noqa: ANN001
+        make_project, make_image) -> None:
     root = make_project({
         "episodes/s01e02.md": episode(1, 2, "x\n"),
         "stills/stills.yaml": "s01e02-09.jpg:\n  alt: described, file gone\n",
@@ -135,7 +135,7 @@ def test_unique_names_count_files_of_any_format_and_described_names(
     assert still.name == "s01e02-10.jpg"
 
 
-def test_episode_without_code_uses_its_file_name(make_project) -> None:  # noqa: ANN001
+def test_episode_without_code_uses_its_file_name(make_project) -> None:
     root = make_project({"episodes/Pilot Night.md": "---\ntitle: Pilot\n---\nText\n"})
     series = open_project(root)
     still = stills.import_image(series, png_bytes(), episode=series.episodes[0])
@@ -143,7 +143,7 @@ def test_episode_without_code_uses_its_file_name(make_project) -> None:  # noqa:
     assert still.episode == "Pilot Night"
 
 
-def test_caption_pattern_from_the_manifest(make_project) -> None:  # noqa: ANN001
+def test_caption_pattern_from_the_manifest(make_project) -> None:
     root = make_project({"episodes/s02e05.md": episode(2, 5, "x\n")},
                         manifest='title: "Show"\ncaption_pattern: "{series} {code}, ep. '
                                  '{episode} ({unknown})"\n')
@@ -181,7 +181,7 @@ def test_refuses_what_is_not_a_whole_image(project: Path, tmp_path: Path, name: 
     assert "s01e04-03.jpg" not in series.stills
 
 
-def test_refuses_a_truncated_jpeg(project: Path, tmp_path: Path, make_image) -> None:  # noqa: ANN001
+def test_refuses_a_truncated_jpeg(project: Path, tmp_path: Path, make_image) -> None:
     whole = make_image(tmp_path / "whole.jpg", (400, 300), noise=True).read_bytes()
     cut = tmp_path / "cut.jpg"
     cut.write_bytes(whole[: len(whole) // 2])
@@ -267,7 +267,7 @@ a second line with ![y](../stills/a.jpg).
 """
 
 
-def test_usages_with_file_lines(make_project) -> None:  # noqa: ANN001
+def test_usages_with_file_lines(make_project) -> None:
     root = make_project({
         "episodes/s01e01.md": episode(1, 1, USAGE_BODY, extra="cover: ../stills/b.png\n"),
         "episodes/s01e02.md": episode(1, 2, "\n\n![again](../stills/a.jpg)\n"),
@@ -283,7 +283,7 @@ def test_usages_with_file_lines(make_project) -> None:  # noqa: ANN001
     assert set(found) == {"a.jpg", "b.png", "c d.jpg"}
 
 
-def test_usages_prefer_unsaved_editor_texts(make_project) -> None:  # noqa: ANN001
+def test_usages_prefer_unsaved_editor_texts(make_project) -> None:
     root = make_project({"episodes/s01e01.md": episode(1, 1, "![a](../stills/a.jpg)\n")})
     series = open_project(root)
     path = series.episodes[0].path
@@ -348,7 +348,7 @@ Keep ![twin](../stills/aa.jpg) and ![other folder](../other/a.jpg) as they are.
 """
 
 
-def test_rename_updates_only_references_to_that_still(make_project, make_image) -> None:  # noqa: ANN001
+def test_rename_updates_only_references_to_that_still(make_project, make_image) -> None:
     root = make_project({
         "episodes/s01e01.md": episode(1, 1, RENAME_BODY, extra="cover: '../stills/a.jpg'\n"),
         "episodes/s01e02.md": episode(1, 2, "![twin](../stills/aa.jpg)\n"),
@@ -399,7 +399,7 @@ def test_rename_updates_only_references_to_that_still(make_project, make_image) 
     assert [line for _, line in uses["aa.jpg"]] == [10, 6]
 
 
-def test_rename_refuses_to_overwrite_and_keeps_everything(make_project, make_image) -> None:  # noqa: ANN001
+def test_rename_refuses_to_overwrite_and_keeps_everything(make_project, make_image) -> None:
     root = make_project({"episodes/s01e01.md": episode(1, 1, "![a](../stills/a.jpg)\n")})
     for name in ("a.jpg", "b.jpg"):
         make_image(root / "stills" / name, (16, 9), color=(len(name), 0, 0))
@@ -422,7 +422,7 @@ def test_rename_refuses_to_overwrite_and_keeps_everything(make_project, make_ima
     assert sorted(p.name for p in (root / "stills").iterdir()) == ["a.jpg", "b.jpg"]
 
 
-def test_rename_keeps_the_extension_and_uses_unsaved_texts(make_project, make_image) -> None:  # noqa: ANN001
+def test_rename_keeps_the_extension_and_uses_unsaved_texts(make_project, make_image) -> None:
     root = make_project({"episodes/s01e01.md": episode(1, 1, "Saved text only.\n")})
     make_image(root / "stills" / "a.jpeg", (16, 9))
     series = open_project(root)

@@ -69,7 +69,7 @@ class Faults:
     def _track_mkstemp(self, fail: BaseException | None = None) -> None:
         real = self.real["mkstemp"]
 
-        def mkstemp(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        def mkstemp(*args, **kwargs):
             folder = kwargs.get("dir")
             if folder is not None and self.ours(folder):
                 if fail is not None:
@@ -90,7 +90,7 @@ class Faults:
         real_write, real_fsync = self.real["write"], self.real["fsync"]
         real_replace, real_chmod = self.real["replace"], self.real["chmod"]
 
-        def write(fd, data):  # noqa: ANN001, ANN202
+        def write(fd, data):
             if not self.our_fd(fd):
                 return real_write(fd, data)
             self.count += 1
@@ -105,7 +105,7 @@ class Faults:
                 return len(data)
             return real_write(fd, data)
 
-        def fsync(fd):  # noqa: ANN001, ANN202
+        def fsync(fd):
             if self.our_fd(fd):
                 if fault == "io_error_at_fsync":
                     raise OSError(errno.EIO, "Input/output error")
@@ -113,12 +113,12 @@ class Faults:
                     raise KeyboardInterrupt
             return real_fsync(fd)
 
-        def chmod(path, mode, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        def chmod(path, mode, *args, **kwargs):
             if fault == "exception_between_write_and_replace" and self.ours(path):
                 raise RuntimeError("the program failed between write and replace")
             return real_chmod(path, mode, *args, **kwargs)
 
-        def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        def replace(src, dst, *args, **kwargs):
             if self.ours(dst):
                 if fault == "disk_full_at_replace":
                     raise OSError(errno.ENOSPC, "No space left on device")
@@ -152,7 +152,7 @@ FAULTS: dict[str, type[BaseException]] = {
 
 
 @pytest.fixture
-def project(make_project, make_image) -> Path:  # noqa: ANN001
+def project(make_project, make_image) -> Path:
     root = make_project({"episodes/s01e01.md": EPISODE, "stills/stills.yaml": STILLS})
     make_image(root / "stills" / "a.jpg", size=(64, 48))
     return root
@@ -233,7 +233,7 @@ def test_file_locked_for_a_moment_is_written(tmp_path: Path,
     real = os.replace
     calls = {"n": 0}
 
-    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def replace(src, dst, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] <= 2:
             raise PermissionError(errno.EACCES, "Permission denied")
@@ -342,7 +342,7 @@ def test_export_swap_failing_leaves_the_previous_one(
     real = os.replace
     calls = {"n": 0}
 
-    def replace(src, dst, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def replace(src, dst, *args, **kwargs):
         if Path(dst) == out or Path(src) == out:
             calls["n"] += 1
             if calls["n"] == fail_call:

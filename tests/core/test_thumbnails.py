@@ -14,7 +14,7 @@ from recapdesk.core.project import open_project
 from recapdesk.core.thumbnails import cache_dir_for, render, thumbnail
 
 
-def test_jpeg_thumbnail_fits_the_size(tmp_path: Path, make_image) -> None:  # noqa: ANN001
+def test_jpeg_thumbnail_fits_the_size(tmp_path: Path, make_image) -> None:
     source = make_image(tmp_path / "wide.jpg", (1920, 1080), noise=True)
     thumb = thumbnail(source, tmp_path / "thumbs")
     assert thumb.parent == tmp_path / "thumbs"
@@ -25,7 +25,7 @@ def test_jpeg_thumbnail_fits_the_size(tmp_path: Path, make_image) -> None:  # no
         assert im.size == (64, 36)
 
 
-def test_small_images_are_not_enlarged(tmp_path: Path, make_image) -> None:  # noqa: ANN001
+def test_small_images_are_not_enlarged(tmp_path: Path, make_image) -> None:
     source = make_image(tmp_path / "tiny.png", (40, 20), "PNG")
     with Image.open(thumbnail(source, tmp_path / "thumbs")) as im:
         assert im.size == (40, 20)
@@ -42,7 +42,7 @@ def test_transparency_gives_a_png_thumbnail(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fmt", ["WEBP", "GIF"])
-def test_webp_and_gif(tmp_path: Path, make_image, fmt: str) -> None:  # noqa: ANN001
+def test_webp_and_gif(tmp_path: Path, make_image, fmt: str) -> None:
     source = make_image(tmp_path / f"still.{fmt.lower()}", (512, 288), fmt)
     with Image.open(thumbnail(source, tmp_path / "thumbs")) as im:
         assert im.size == (256, 144)
@@ -62,7 +62,7 @@ def test_exif_orientation_is_applied(tmp_path: Path) -> None:
         assert sum(top) > 600 and sum(bottom) < 100  # the white half is now on top
 
 
-def test_cache_is_keyed_by_content(tmp_path: Path, make_image) -> None:  # noqa: ANN001
+def test_cache_is_keyed_by_content(tmp_path: Path, make_image) -> None:
     cache = tmp_path / "thumbs"
     first = make_image(tmp_path / "a.jpg", (640, 360), color=(10, 20, 30))
     thumb = thumbnail(first, cache)
@@ -86,7 +86,7 @@ def test_project_cache_lives_in_the_state_folder(sample_project: Path) -> None:
     assert thumb.parent == sample_project.resolve() / ".recapdesk" / "thumbs"
 
 
-def broken_files(tmp_path: Path, make_image) -> dict[str, tuple[Path, str]]:  # noqa: ANN001
+def broken_files(tmp_path: Path, make_image) -> dict[str, tuple[Path, str]]:
     whole = make_image(tmp_path / "whole.jpg", (400, 300), noise=True).read_bytes()
     files = {
         "empty.jpg": (b"", "empty"),
@@ -103,7 +103,7 @@ def broken_files(tmp_path: Path, make_image) -> dict[str, tuple[Path, str]]:  # 
     return out
 
 
-def test_bad_images_raise_image_error(tmp_path: Path, make_image) -> None:  # noqa: ANN001
+def test_bad_images_raise_image_error(tmp_path: Path, make_image) -> None:
     cache = tmp_path / "thumbs"
     for name, (path, message) in broken_files(tmp_path, make_image).items():
         with pytest.raises(ImageError, match=message):
@@ -121,7 +121,7 @@ def test_bomb_is_refused_from_its_header(tmp_path: Path) -> None:
         render(bomb.read_bytes())
 
 
-def test_unwritable_cache_still_gives_a_thumbnail(tmp_path: Path, make_image) -> None:  # noqa: ANN001
+def test_unwritable_cache_still_gives_a_thumbnail(tmp_path: Path, make_image) -> None:
     source = make_image(tmp_path / "a.jpg", (320, 180))
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder should be")

@@ -46,31 +46,31 @@ def stream_text(words: int = 20_000) -> str:
 class AutoDialogs:
     """Answers every question the way a writer who wants their words back would."""
 
-    def confirm(self, parent, title, text, *, ok="OK"):  # noqa: ANN001, ANN201
+    def confirm(self, parent, title, text, *, ok="OK"):
         return True
 
-    def ask_text(self, parent, title, label, text=""):  # noqa: ANN001, ANN201
+    def ask_text(self, parent, title, label, text=""):
         return None
 
-    def choose_folder(self, parent, caption):  # noqa: ANN001, ANN201
+    def choose_folder(self, parent, caption):
         return None
 
-    def resolve_conflict(self, parent, name):  # noqa: ANN001, ANN201
+    def resolve_conflict(self, parent, name):
         return "mine"
 
-    def recover(self, parent, name, journal_text, disk_text):  # noqa: ANN001, ANN201
+    def recover(self, parent, name, journal_text, disk_text):
         return "restore"
 
-    def project_locked(self, parent, owner):  # noqa: ANN001, ANN201
+    def project_locked(self, parent, owner):
         return "open_anyway"
 
-    def deleted_on_disk(self, parent, name):  # noqa: ANN001, ANN201
+    def deleted_on_disk(self, parent, name):
         return "save_again"
 
-    def show_diff(self, parent, title, intro, diff):  # noqa: ANN001, ANN201
+    def show_diff(self, parent, title, intro, diff):
         return None
 
-    def warn(self, parent, title, text):  # noqa: ANN001, ANN201
+    def warn(self, parent, title, text):
         print(f"warn: {title}: {text}", file=sys.stderr)
 
 

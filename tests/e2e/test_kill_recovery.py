@@ -74,7 +74,7 @@ def _log_lines(log: Path) -> list[tuple[str, float, int]]:
     return rows
 
 
-def _wait_child(proc: subprocess.Popen, until, timeout: float, what: str):  # noqa: ANN001, ANN202
+def _wait_child(proc: subprocess.Popen, until, timeout: float, what: str):
     """Poll (waiting on the child between looks) until `until()` is truthy."""
     import time
 
@@ -104,7 +104,7 @@ def _errors(root: Path) -> set[tuple[str, str]]:
     return {(p.path, p.message) for p in check(open_project(root)) if p.is_error}
 
 
-def _kill_and_recover(qtbot, window: MainWindow, tmp_path: Path, index: int,  # noqa: ANN001
+def _kill_and_recover(qtbot, window: MainWindow, tmp_path: Path, index: int,
                       rng: random.Random, baseline: set[tuple[str, str]]) -> Kill:
     import time
 
@@ -173,19 +173,19 @@ class _Dialogs(AutoDialogs):
     def __init__(self) -> None:
         self.calls: list[tuple] = []
 
-    def recover(self, parent, name, journal_text, disk_text):  # noqa: ANN001, ANN201
+    def recover(self, parent, name, journal_text, disk_text):
         self.calls.append(("recover", name))
         return "restore"
 
-    def project_locked(self, parent, owner):  # noqa: ANN001, ANN201
+    def project_locked(self, parent, owner):
         self.calls.append(("project_locked", owner))
         return "open_anyway"
 
-    def warn(self, parent, title, text):  # noqa: ANN001, ANN201
+    def warn(self, parent, title, text):
         self.calls.append(("warn", title, text))
 
 
-def _run(qtbot, tmp_path: Path, kills: int) -> list[Kill]:  # noqa: ANN001
+def _run(qtbot, tmp_path: Path, kills: int) -> list[Kill]:
     seed = int(os.environ.get("RECAPDESK_KILL_SEED", "20240607"))
     rng = random.Random(seed)
     fresh = tmp_path / "fresh"

@@ -15,7 +15,7 @@ inline_text = st.lists(WORDS, min_size=1, max_size=5).map(" ".join)
 
 
 @st.composite
-def inline(draw) -> str:  # noqa: ANN001
+def inline(draw) -> str:
     kind = draw(st.sampled_from(["text", "em", "strong", "spoiler", "code", "link", "wiki",
                                  "wiki_label", "strike", "footnote", "image", "raw"]))
     text = draw(inline_text)
@@ -41,7 +41,7 @@ paragraph = st.lists(inline(), min_size=1, max_size=4).map(" ".join)
 
 
 @st.composite
-def block(draw, depth: int = 0) -> str:  # noqa: ANN001
+def block(draw, depth: int = 0) -> str:
     kinds = ["para", "heading", "list", "quote", "fence", "figure", "table", "footdef", "hr",
              "html"]
     if depth < 2:

@@ -43,7 +43,7 @@ def run_cli(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, list[str], 
     return code, out.splitlines(), [line for line in err.splitlines() if line.strip()]
 
 
-def assert_page_safe(doc) -> None:  # noqa: ANN001
+def assert_page_safe(doc) -> None:
     """A whole exported page: the template may have <meta>, a stylesheet <link> and
     JSON-LD data; the rest must hold no active content (the article body not even
     those)."""
@@ -80,7 +80,7 @@ def assert_no_crash(out: list[str], err: list[str]) -> None:
     assert "Traceback" not in text and "unexpected error" not in text, text[-2000:]
 
 
-def test_check_lists_every_problem_on_one_line(corpus, capsys) -> None:  # noqa: ANN001
+def test_check_lists_every_problem_on_one_line(corpus, capsys) -> None:
     root, secret, _ = corpus
     before = snapshot(root)
     with OpenAudit().watching() as audit:
@@ -104,7 +104,7 @@ def test_check_lists_every_problem_on_one_line(corpus, capsys) -> None:  # noqa:
     assert snapshot(root) == before
 
 
-def test_forced_export_is_safe_and_copies_nothing_from_outside(corpus, capsys,  # noqa: ANN001
+def test_forced_export_is_safe_and_copies_nothing_from_outside(corpus, capsys,
                                                                tmp_path: Path) -> None:
     root, secret, _ = corpus
     before = snapshot(root)
@@ -134,7 +134,7 @@ def test_forced_export_is_safe_and_copies_nothing_from_outside(corpus, capsys,  
 
 
 @pytest.mark.parametrize("variant", [["--single-file"], ["--fragment"], ["--spoiler-free"]])
-def test_export_variants_of_the_hostile_project(corpus, capsys, tmp_path: Path,  # noqa: ANN001
+def test_export_variants_of_the_hostile_project(corpus, capsys, tmp_path: Path,
                                                 variant: list[str]) -> None:
     root, secret, _ = corpus
     with OpenAudit().watching() as audit:
@@ -151,7 +151,7 @@ def test_export_variants_of_the_hostile_project(corpus, capsys, tmp_path: Path, 
         assert_page_safe(html5lib.HTMLParser(namespaceHTMLElements=False).parse(text))
 
 
-def test_unforced_export_refuses_in_one_line(corpus, capsys, tmp_path: Path) -> None:  # noqa: ANN001
+def test_unforced_export_refuses_in_one_line(corpus, capsys, tmp_path: Path) -> None:
     root, _, _ = corpus
     code, out, err = run_cli(capsys, "export", str(root), "-o", str(tmp_path / "o"))
     assert_no_crash(out, err)
@@ -169,7 +169,7 @@ MANIFEST_MESSAGES = {
 
 
 @pytest.mark.parametrize("case", list(MANIFEST_MESSAGES))
-def test_broken_manifest(corpus, capsys, tmp_path: Path, case: str) -> None:  # noqa: ANN001
+def test_broken_manifest(corpus, capsys, tmp_path: Path, case: str) -> None:
     _, secret, manifests = corpus
     root = manifests[case]
     before = snapshot(root)
@@ -190,7 +190,7 @@ def test_broken_manifest(corpus, capsys, tmp_path: Path, case: str) -> None:  # 
 @pytest.mark.parametrize("args", [["check", "{missing}"], ["export", "{missing}"],
                                   ["check", "{file}"], ["export", "{root}", "-o", "{root}"],
                                   ["export", "{root}", "-o", "{inside}"]])
-def test_bad_paths_are_one_line(corpus, capsys, tmp_path: Path, args: list[str]) -> None:  # noqa: ANN001
+def test_bad_paths_are_one_line(corpus, capsys, tmp_path: Path, args: list[str]) -> None:
     root, _, _ = corpus
     values = {"missing": str(tmp_path / "nope"), "file": str(root / "recapdesk.yaml"),
               "root": str(root), "inside": str(root / "episodes" / "out")}
@@ -200,7 +200,7 @@ def test_bad_paths_are_one_line(corpus, capsys, tmp_path: Path, args: list[str])
     assert len(err) == 1 or all(PROBLEM.match(line) for line in err[:-1])
 
 
-def test_five_megabyte_episode(capsys, tmp_path: Path) -> None:  # noqa: ANN001
+def test_five_megabyte_episode(capsys, tmp_path: Path) -> None:
     root = big_episode_project(tmp_path)
     before = snapshot(root)
     code, out, err = run_cli(capsys, "check", str(root))
@@ -213,7 +213,7 @@ def test_five_megabyte_episode(capsys, tmp_path: Path) -> None:  # noqa: ANN001
     assert snapshot(root) == before
 
 
-def test_real_process_never_prints_a_traceback(corpus, tmp_path: Path) -> None:  # noqa: ANN001
+def test_real_process_never_prints_a_traceback(corpus, tmp_path: Path) -> None:
     root, _, manifests = corpus
     for args in (["check", str(root)], ["export", str(root), "--force", "-q", "-o",
                                         str(tmp_path / "o")],

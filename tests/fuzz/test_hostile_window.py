@@ -51,7 +51,7 @@ def corpus(tmp_path: Path) -> tuple[Path, Path]:
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path) -> MainWindow:  # noqa: ANN001
+def window(qtbot, tmp_path: Path) -> MainWindow:
     """A window whose inspections (checks, counts) run in this process, where the audit of
     opened files sees them (in the app they run in the inspection worker: the same code)."""
     win = safety_window(qtbot, tmp_path / "settings.ini")
@@ -59,7 +59,7 @@ def window(qtbot, tmp_path: Path) -> MainWindow:  # noqa: ANN001
     return win
 
 
-def test_hostile_project_opens_and_every_episode_too(qtbot, window: MainWindow,  # noqa: ANN001
+def test_hostile_project_opens_and_every_episode_too(qtbot, window: MainWindow,
                                                      corpus: tuple[Path, Path]) -> None:
     root, secret = corpus
     before = snapshot(root)
@@ -108,7 +108,7 @@ def test_hostile_project_opens_and_every_episode_too(qtbot, window: MainWindow, 
     window.close()
 
 
-def test_preview_never_runs_a_script(qtbot, window: MainWindow,  # noqa: ANN001
+def test_preview_never_runs_a_script(qtbot, window: MainWindow,
                                      corpus: tuple[Path, Path]) -> None:
     root, _ = corpus
     window.open_project(root, episode="s01e01")
@@ -131,7 +131,7 @@ def test_preview_never_runs_a_script(qtbot, window: MainWindow,  # noqa: ANN001
     window.close()
 
 
-def test_broken_images_get_placeholders(qtbot, window: MainWindow,  # noqa: ANN001
+def test_broken_images_get_placeholders(qtbot, window: MainWindow,
                                         corpus: tuple[Path, Path]) -> None:
     root, _ = corpus
     window.open_project(root, episode="s01e01")
@@ -152,7 +152,7 @@ def test_broken_images_get_placeholders(qtbot, window: MainWindow,  # noqa: ANN0
 
 @pytest.mark.parametrize("case", ["bad_yaml", "not_utf8", "alias_bomb", "a_list", "empty",
                                   "link_outside"])
-def test_broken_manifest_opens_with_its_problem_listed(qtbot, window: MainWindow,  # noqa: ANN001
+def test_broken_manifest_opens_with_its_problem_listed(qtbot, window: MainWindow,
                                                         tmp_path: Path, case: str) -> None:
     _, secret = hostile_project(tmp_path)
     root = broken_manifests(tmp_path, secret)[case]
@@ -168,7 +168,7 @@ def test_broken_manifest_opens_with_its_problem_listed(qtbot, window: MainWindow
     assert snapshot(root) == before
 
 
-def test_five_megabyte_episode_in_the_window(qtbot, window: MainWindow,  # noqa: ANN001
+def test_five_megabyte_episode_in_the_window(qtbot, window: MainWindow,
                                              tmp_path: Path) -> None:
     root = big_episode_project(tmp_path)
     path = root / "episodes" / "s01e02.md"

@@ -18,13 +18,13 @@ FORBIDDEN_TAGS = {"script", "style", "iframe", "object", "embed", "form", "input
                   "meta", "base", "svg", "math"}
 
 
-def parse(html: str):  # noqa: ANN201
+def parse(html: str):
     """Parse strictly: html5lib raises on any parse error."""
     parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
     return parser.parseFragment(html)
 
 
-def assert_safe(fragment) -> None:  # noqa: ANN001
+def assert_safe(fragment) -> None:
     """No active content: checked on the parsed elements, not on the text."""
     for element in fragment.iter():
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -56,7 +56,7 @@ def test_render_is_well_formed_and_safe_10k(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def series(tmp_path_factory):  # noqa: ANN001, ANN201
+def series(tmp_path_factory):
     import shutil
     from pathlib import Path
 
@@ -68,7 +68,7 @@ def series(tmp_path_factory):  # noqa: ANN001, ANN201
 @given(recap_markdown)
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-def test_check_and_page_never_crash(series, text: str) -> None:  # noqa: ANN001
+def test_check_and_page_never_crash(series, text: str) -> None:
     path = series.episodes_dir / "s01e09.md"
     full = f"---\ntitle: Fuzz\nseason: 1\nepisode: 9\nspoilers: major\n---\n{text}\n"
     ep, _ = episode_from_text(path, full)

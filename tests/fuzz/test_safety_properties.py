@@ -35,7 +35,7 @@ SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
 
 @pytest.fixture(scope="module")
-def renderers(tmp_path_factory):  # noqa: ANN001, ANN201
+def renderers(tmp_path_factory):
     root = tmp_path_factory.mktemp("props") / "proj"
     shutil.copytree(SAMPLE, root)
     series = open_project(root)
@@ -53,7 +53,7 @@ def renderers(tmp_path_factory):  # noqa: ANN001, ANN201
 STRICT = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
 
 
-def export_one(renderers, text: str) -> None:  # noqa: ANN001
+def export_one(renderers, text: str) -> None:
     series, by_kind = renderers
     path = series.episodes_dir / "s01e09.md"
     full = f"---\ntitle: Fuzz <b>&</b>\nseason: 1\nepisode: 9\nspoilers: major\n---\n{text}\n"
@@ -74,7 +74,7 @@ def export_one(renderers, text: str) -> None:  # noqa: ANN001
 @given(recap_markdown)
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-def test_exported_pages_are_well_formed_and_safe(renderers, text: str) -> None:  # noqa: ANN001
+def test_exported_pages_are_well_formed_and_safe(renderers, text: str) -> None:
     export_one(renderers, text)
 
 
@@ -83,7 +83,7 @@ def test_exported_pages_are_well_formed_and_safe(renderers, text: str) -> None: 
 @settings(max_examples=1_000, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.function_scoped_fixture])
-def test_exported_pages_are_well_formed_and_safe_1k(renderers, text: str) -> None:  # noqa: ANN001
+def test_exported_pages_are_well_formed_and_safe_1k(renderers, text: str) -> None:
     export_one(renderers, text)
 
 
@@ -136,7 +136,7 @@ def test_atomic_write_is_all_or_nothing(old: bytes, new: bytes, step: str, error
             except OSError:
                 return False
 
-        def write(fd, data):  # noqa: ANN001, ANN202
+        def write(fd, data):
             if step == "write" and ours(fd):
                 room = after_bytes - written["n"]
                 if room <= 0:
@@ -146,22 +146,22 @@ def test_atomic_write_is_all_or_nothing(old: bytes, new: bytes, step: str, error
                 return n
             return real["write"](fd, data)
 
-        def fsync(fd):  # noqa: ANN001, ANN202
+        def fsync(fd):
             if step == "fsync" and ours(fd):
                 raise error
             return real["fsync"](fd)
 
-        def chmod(path, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+        def chmod(path, *a, **k):
             if step == "chmod" and str(path).startswith(folder):
                 raise error
             return real["chmod"](path, *a, **k)
 
-        def replace(src, dst, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+        def replace(src, dst, *a, **k):
             if step == "replace" and str(dst).startswith(folder):
                 raise error
             return real["replace"](src, dst, *a, **k)
 
-        def mkstemp(*a, **k):  # noqa: ANN002, ANN003, ANN202
+        def mkstemp(*a, **k):
             if step == "mkstemp" and str(k.get("dir", "")).startswith(folder):
                 raise error
             return real["mkstemp"](*a, **k)

@@ -27,7 +27,7 @@ DOC = ("Jun-ho takes the boat out.\n\nThe fog comes down fast.\nHe hears a horn.
 
 
 @pytest.fixture
-def editor(qtbot) -> MarkdownEditor:  # noqa: ANN001
+def editor(qtbot) -> MarkdownEditor:
     ed = MarkdownEditor()
     qtbot.addWidget(ed)
     ed.resize(900, 700)
@@ -82,7 +82,7 @@ def underlined_words(editor: MarkdownEditor, line: int) -> list[str]:
 # ==================================================================== loading
 
 
-def test_set_document_text_is_not_an_edit(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_set_document_text_is_not_an_edit(editor: MarkdownEditor, qtbot) -> None:
     with qtbot.assertNotEmitted(editor.textChanged):
         editor.set_document_text(DOC)
     assert editor.document_text() == DOC
@@ -100,7 +100,7 @@ def test_text_round_trips_crlf_nbsp_and_cjk(editor: MarkdownEditor) -> None:
     assert editor.document_text() == text
 
 
-def test_typing_and_undo(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_typing_and_undo(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("")
     qtbot.keyClicks(editor, "Seo-rin walks.")
     assert editor.document_text() == "Seo-rin walks."
@@ -111,7 +111,7 @@ def test_typing_and_undo(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
     assert editor.document_text() != ""
 
 
-def test_goto_line_moves_cursor_and_signals(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_goto_line_moves_cursor_and_signals(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("\n".join(f"line {i}" for i in range(300)))
     editor.clearFocus()
     with qtbot.waitSignal(editor.cursorLineChanged) as signal:
@@ -257,7 +257,7 @@ def test_block_action_asks_for_a_label(editor: MarkdownEditor) -> None:
     assert_one_undo_step(editor, DOC, DOC.replace(P1, f"::: spoiler\n\n{P1}\n\n:::"))
 
 
-def test_shortcuts_drive_the_helpers(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_shortcuts_drive_the_helpers(editor: MarkdownEditor, qtbot) -> None:
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     editor.set_document_text(DOC)
     select(editor, *CASES["collapsed"])
@@ -316,7 +316,7 @@ def test_set_spoiler_level_with_and_without_the_key(editor: MarkdownEditor) -> N
 # ========================================================== list continuation
 
 
-def test_bullets_continue_on_enter(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_bullets_continue_on_enter(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("")
     qtbot.keyClicks(editor, "- first")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -327,7 +327,7 @@ def test_bullets_continue_on_enter(editor: MarkdownEditor, qtbot) -> None:  # no
     assert editor.document_text() == "- first"  # the continuation was one step
 
 
-def test_numbers_and_tasks_continue(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_numbers_and_tasks_continue(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("")
     qtbot.keyClicks(editor, "1. one")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -347,7 +347,7 @@ def test_numbers_and_tasks_continue(editor: MarkdownEditor, qtbot) -> None:  # n
     assert editor.document_text() == "> quoted\n> more"
 
 
-def test_enter_on_empty_item_ends_the_list(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_enter_on_empty_item_ends_the_list(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("")
     qtbot.keyClicks(editor, "* a")
     qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -356,7 +356,7 @@ def test_enter_on_empty_item_ends_the_list(editor: MarkdownEditor, qtbot) -> Non
     assert editor.document_text() == "* a\n\nParagraph."
 
 
-def test_plain_enter_elsewhere(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_plain_enter_elsewhere(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("```\n- code")
     editor.moveCursor(QTextCursor.MoveOperation.End)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
@@ -374,7 +374,7 @@ TARGETS = [("s01e01", "Pilot: The Last Ferry"), ("s01e02", "The Pier"),
            ("s01e03", "Storm Warning"), ("s01e04", "Series Ends Sweet")]
 
 
-def test_wikilink_completion_inserts_the_id(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_wikilink_completion_inserts_the_id(editor: MarkdownEditor, qtbot) -> None:
     editor.set_wikilink_targets(TARGETS)
     editor.set_document_text("")
     qtbot.keyClicks(editor, "See [[sto")
@@ -390,7 +390,7 @@ def test_wikilink_completion_inserts_the_id(editor: MarkdownEditor, qtbot) -> No
 
 
 def test_wikilink_completion_by_id_and_with_closing_brackets(editor: MarkdownEditor,
-                                                             qtbot) -> None:  # noqa: ANN001
+                                                             qtbot) -> None:
     editor.set_wikilink_targets(TARGETS)
     editor.set_document_text("Read ]] next.")
     select(editor, 5)
@@ -404,7 +404,7 @@ def test_wikilink_completion_by_id_and_with_closing_brackets(editor: MarkdownEdi
 
 
 def test_wikilink_completion_escape_and_no_popup_in_code(editor: MarkdownEditor,
-                                                         qtbot) -> None:  # noqa: ANN001
+                                                         qtbot) -> None:
     editor.set_wikilink_targets(TARGETS)
     editor.set_document_text("")
     qtbot.keyClicks(editor, "[[")
@@ -448,7 +448,7 @@ def test_spell_check_skips_code_urls_wikilinks_and_keys(editor: MarkdownEditor) 
     assert underlined_words(editor, 9) == []  # British English is fine too
 
 
-def test_spelling_context_menu(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_spelling_context_menu(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("She found teh tape.")
     cursor = QTextCursor(editor.document())
     cursor.setPosition(at("She found teh tape.", "teh", 1))
@@ -570,7 +570,7 @@ def test_fifty_thousand_words_load_and_highlight(editor: MarkdownEditor) -> None
     assert editor.document_text() == text
 
 
-def _blocks_backwards(doc):  # noqa: ANN001, ANN202
+def _blocks_backwards(doc):
     block = doc.lastBlock()
     while block.isValid():
         yield block
@@ -581,17 +581,17 @@ def _blocks_backwards(doc):  # noqa: ANN001, ANN202
 
 
 @pytest.fixture
-def bar(editor: MarkdownEditor, qtbot) -> FindBar:  # noqa: ANN001
+def bar(editor: MarkdownEditor, qtbot) -> FindBar:
     return FindBar(editor)
 
 
-def open_bar(editor: MarkdownEditor, bar: FindBar, qtbot, replace: bool = False) -> None:  # noqa: ANN001
+def open_bar(editor: MarkdownEditor, bar: FindBar, qtbot, replace: bool = False) -> None:
     editor.actions_by_name["replace" if replace else "find"].trigger()
     qtbot.waitUntil(bar.isVisible)
 
 
 def test_ctrl_f_opens_the_bar_prefilled(editor: MarkdownEditor, bar: FindBar,
-                                        qtbot) -> None:  # noqa: ANN001
+                                        qtbot) -> None:
     editor.set_document_text("The horn in the fog.")
     select(editor, 4, 8)
     qtbot.keyClick(editor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
@@ -608,7 +608,7 @@ def test_ctrl_f_opens_the_bar_prefilled(editor: MarkdownEditor, bar: FindBar,
     assert bar.replace_visible()
 
 
-def test_find_next_with_regex(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:  # noqa: ANN001
+def test_find_next_with_regex(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:
     text = "Episode 1 recap. See episode 22 and episodes 3-4. EPISODE 9!"
     editor.set_document_text(text)
     open_bar(editor, bar, qtbot)
@@ -631,7 +631,7 @@ def test_find_next_with_regex(editor: MarkdownEditor, bar: FindBar, qtbot) -> No
     assert editor.textCursor().selectedText() == "episode 22"
 
 
-def test_find_whole_word(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:  # noqa: ANN001
+def test_find_whole_word(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:
     editor.set_document_text("cat concat cat, cats")
     open_bar(editor, bar, qtbot)
     qtbot.keyClicks(bar.find_edit, "cat")
@@ -645,7 +645,7 @@ def test_find_whole_word(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:  
 
 
 def test_replace_all_is_one_undo_step(editor: MarkdownEditor, bar: FindBar,
-                                      qtbot) -> None:  # noqa: ANN001
+                                      qtbot) -> None:
     text = "The horn. A horn! Horns and the HORN."
     editor.set_document_text(text)
     open_bar(editor, bar, qtbot, replace=True)
@@ -658,7 +658,7 @@ def test_replace_all_is_one_undo_step(editor: MarkdownEditor, bar: FindBar,
 
 
 def test_replace_one_by_one_with_groups(editor: MarkdownEditor, bar: FindBar,
-                                        qtbot) -> None:  # noqa: ANN001
+                                        qtbot) -> None:
     text = "Episode 3 then Episode 4."
     editor.set_document_text(text)
     open_bar(editor, bar, qtbot, replace=True)
@@ -674,7 +674,7 @@ def test_replace_one_by_one_with_groups(editor: MarkdownEditor, bar: FindBar,
     assert editor.document_text() == "Ep. 3 then Episode 4."
 
 
-def test_bad_regex_shows_a_message(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:  # noqa: ANN001
+def test_bad_regex_shows_a_message(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:
     editor.set_document_text("a (b) c")
     open_bar(editor, bar, qtbot)
     bar.regex_toggle.setChecked(True)
@@ -694,7 +694,7 @@ def test_bad_regex_shows_a_message(editor: MarkdownEditor, bar: FindBar, qtbot) 
 
 
 def test_all_episodes_mode_emits_requests(editor: MarkdownEditor, bar: FindBar,
-                                          qtbot) -> None:  # noqa: ANN001
+                                          qtbot) -> None:
     editor.set_document_text("horn here")
     open_bar(editor, bar, qtbot, replace=True)
     qtbot.keyClicks(bar.find_edit, "horn")
@@ -713,7 +713,7 @@ def test_all_episodes_mode_emits_requests(editor: MarkdownEditor, bar: FindBar,
 
 
 def test_find_bar_follows_another_editor(editor: MarkdownEditor, bar: FindBar,
-                                         qtbot) -> None:  # noqa: ANN001
+                                         qtbot) -> None:
     other = MarkdownEditor()
     qtbot.addWidget(other)
     other.set_document_text("x horn x horn")
@@ -741,7 +741,7 @@ def test_replace_all_text_is_one_undo_step_and_keeps_the_cursor(editor: Markdown
     assert_one_undo_step(editor, DOC, new)
 
 
-def test_read_only_editor_refuses_helpers(editor: MarkdownEditor, qtbot) -> None:  # noqa: ANN001
+def test_read_only_editor_refuses_helpers(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text(DOC)
     editor.setReadOnly(True)
     select(editor, *CASES["collapsed"])
@@ -756,7 +756,7 @@ def test_read_only_editor_refuses_helpers(editor: MarkdownEditor, qtbot) -> None
     assert not editor.document().isUndoAvailable()
 
 
-def test_editor_shortcuts_win_over_same_keys_in_the_window(qtbot) -> None:  # noqa: ANN001
+def test_editor_shortcuts_win_over_same_keys_in_the_window(qtbot) -> None:
     from PySide6.QtGui import QAction, QKeySequence
     from PySide6.QtWidgets import QMainWindow
 
@@ -783,7 +783,7 @@ def test_editor_shortcuts_win_over_same_keys_in_the_window(qtbot) -> None:  # no
     assert calls == []
 
 
-def test_find_bar_in_a_layout_opens_with_show_bar(qtbot) -> None:  # noqa: ANN001
+def test_find_bar_in_a_layout_opens_with_show_bar(qtbot) -> None:
     from PySide6.QtWidgets import QVBoxLayout, QWidget
 
     holder = QWidget()

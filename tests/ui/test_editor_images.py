@@ -10,14 +10,14 @@ from PySide6.QtGui import QColor, QImage
 from recapdesk.ui.editor import MarkdownEditor
 
 
-def make_editor(qtbot, text: str = "") -> MarkdownEditor:  # noqa: ANN001
+def make_editor(qtbot, text: str = "") -> MarkdownEditor:
     editor = MarkdownEditor()
     qtbot.addWidget(editor)
     editor.set_document_text(text)
     return editor
 
 
-def test_pasted_image_is_handed_over_not_inserted(qtbot) -> None:  # noqa: ANN001
+def test_pasted_image_is_handed_over_not_inserted(qtbot) -> None:
     editor = make_editor(qtbot, "Intro.\n")
     image = QImage(40, 30, QImage.Format.Format_RGB32)
     image.fill(QColor("teal"))
@@ -29,7 +29,7 @@ def test_pasted_image_is_handed_over_not_inserted(qtbot) -> None:  # noqa: ANN00
     assert editor.document_text() == "Intro.\n"
 
 
-def test_dropped_image_files_are_handed_over(qtbot, tmp_path: Path) -> None:  # noqa: ANN001
+def test_dropped_image_files_are_handed_over(qtbot, tmp_path: Path) -> None:
     editor = make_editor(qtbot)
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(tmp_path / "a.PNG")),
@@ -40,7 +40,7 @@ def test_dropped_image_files_are_handed_over(qtbot, tmp_path: Path) -> None:  # 
     assert blocker.args[0] == [str(tmp_path / "a.PNG")]
 
 
-def test_still_dragged_from_the_panel(qtbot) -> None:  # noqa: ANN001
+def test_still_dragged_from_the_panel(qtbot) -> None:
     editor = make_editor(qtbot)
     mime = QMimeData()
     mime.setData(MarkdownEditor.STILL_MIME, b"s01e01-02.jpg")
@@ -50,7 +50,7 @@ def test_still_dragged_from_the_panel(qtbot) -> None:  # noqa: ANN001
     assert blocker.args == ["s01e01-02.jpg"]
 
 
-def test_text_paste_still_works(qtbot) -> None:  # noqa: ANN001
+def test_text_paste_still_works(qtbot) -> None:
     editor = make_editor(qtbot, "")
     mime = QMimeData()
     mime.setText("Plain words")
@@ -58,7 +58,7 @@ def test_text_paste_still_works(qtbot) -> None:  # noqa: ANN001
     assert editor.document_text() == "Plain words"
 
 
-def test_insert_block_makes_its_own_paragraph_in_one_undo(qtbot) -> None:  # noqa: ANN001
+def test_insert_block_makes_its_own_paragraph_in_one_undo(qtbot) -> None:
     editor = make_editor(qtbot, "First paragraph.\nstill going\n\nSecond.\n")
     cursor = editor.textCursor()
     cursor.setPosition(3)
@@ -70,7 +70,7 @@ def test_insert_block_makes_its_own_paragraph_in_one_undo(qtbot) -> None:  # noq
     assert editor.document_text() == "First paragraph.\nstill going\n\nSecond.\n"
 
 
-def test_insert_block_at_the_end(qtbot) -> None:  # noqa: ANN001
+def test_insert_block_at_the_end(qtbot) -> None:
     editor = make_editor(qtbot, "Last line")
     editor.moveCursor(editor.textCursor().MoveOperation.End)
     editor.insert_block("![x](a.jpg)")

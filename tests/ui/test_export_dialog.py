@@ -34,7 +34,7 @@ def make_dialog(qtbot, project: Path, settings: QSettings, **kwargs) -> ExportDi
     return dialog
 
 
-def run_export(qtbot, dialog: ExportDialog, signal: str = "exportFinished"):  # noqa: ANN201
+def run_export(qtbot, dialog: ExportDialog, signal: str = "exportFinished"):
     with qtbot.waitSignal(getattr(dialog, signal), timeout=TIMEOUT) as blocker:
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy)

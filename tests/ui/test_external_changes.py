@@ -32,7 +32,7 @@ def settings_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def window(qtbot, settings_file: Path, sample_project: Path) -> MainWindow:  # noqa: ANN001
+def window(qtbot, settings_file: Path, sample_project: Path) -> MainWindow:
     window = safety_window(qtbot, settings_file)
     window.open_project(sample_project, episode="s01e01")
     show(qtbot, window)
@@ -62,8 +62,8 @@ class Recorder:
 # --- an unedited tab follows the file -------------------------------------------------------
 
 @pytest.mark.parametrize("how", [write_like_git, write_in_place], ids=["rename", "in-place"])
-def test_unedited_tab_reloads_silently_keeping_the_cursor(qtbot, window: MainWindow,  # noqa: ANN001
-                                                          how) -> None:  # noqa: ANN001
+def test_unedited_tab_reloads_silently_keeping_the_cursor(qtbot, window: MainWindow,
+                                                          how) -> None:
     seen = Recorder(window)
     tab = window.current_tab()
     path = tab.path
@@ -88,7 +88,7 @@ def test_unedited_tab_reloads_silently_keeping_the_cursor(qtbot, window: MainWin
     assert window.dialogs.calls == []
 
 
-def test_our_own_saves_are_not_mistaken_for_changes(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+def test_our_own_saves_are_not_mistaken_for_changes(qtbot, window: MainWindow) -> None:
     seen = Recorder(window)
     tab = window.current_tab()
     for words in ("First pause", "Second pause", "Third pause"):
@@ -105,7 +105,7 @@ def test_our_own_saves_are_not_mistaken_for_changes(qtbot, window: MainWindow) -
 # --- an edited tab asks -------------------------------------------------------------------
 
 @pytest.mark.parametrize("answers", [["mine"], ["theirs"], ["compare", "mine"]])
-def test_edited_tab_and_changed_file_asks(qtbot, window: MainWindow,  # noqa: ANN001
+def test_edited_tab_and_changed_file_asks(qtbot, window: MainWindow,
                                           answers: list[str]) -> None:
     window.session._timer.setInterval(600_000)  # no autosave: the watcher finds it
     window.session._max_timer.setInterval(600_000)
@@ -138,7 +138,7 @@ def test_edited_tab_and_changed_file_asks(qtbot, window: MainWindow,  # noqa: AN
     assert len(window.dialogs.named("resolve_conflict")) == len(answers)
 
 
-def test_same_words_arriving_are_no_conflict(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+def test_same_words_arriving_are_no_conflict(qtbot, window: MainWindow) -> None:
     window.session._timer.setInterval(600_000)
     tab = window.current_tab()
     type_paragraph(qtbot, tab.editor, "Typed here and synced there")
@@ -150,7 +150,7 @@ def test_same_words_arriving_are_no_conflict(qtbot, window: MainWindow) -> None:
 # --- deleted on disk ----------------------------------------------------------------------
 
 @pytest.mark.parametrize("answer", ["save_again", "close"])
-def test_deleted_file_keeps_the_buffer_and_offers_to_save_it(qtbot, window: MainWindow,  # noqa: ANN001
+def test_deleted_file_keeps_the_buffer_and_offers_to_save_it(qtbot, window: MainWindow,
                                                               answer: str) -> None:
     window.dialogs.deleted_answer = answer
     tab = window.current_tab()
@@ -173,7 +173,7 @@ def test_deleted_file_keeps_the_buffer_and_offers_to_save_it(qtbot, window: Main
         assert not path.exists()
 
 
-def test_deleted_file_is_never_recreated_by_autosave(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+def test_deleted_file_is_never_recreated_by_autosave(qtbot, window: MainWindow) -> None:
     window.dialogs.deleted_answer = "later"  # the writer closes the question
     tab = window.current_tab()
     path = tab.path
@@ -193,7 +193,7 @@ def test_deleted_file_is_never_recreated_by_autosave(qtbot, window: MainWindow) 
     assert not window.session.buffer(path).dirty
 
 
-def test_closing_the_tab_of_a_deleted_file_asks(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+def test_closing_the_tab_of_a_deleted_file_asks(qtbot, window: MainWindow) -> None:
     window.dialogs.deleted_answer = "later"
     tab = window.current_tab()
     path = tab.path
@@ -206,7 +206,7 @@ def test_closing_the_tab_of_a_deleted_file_asks(qtbot, window: MainWindow) -> No
 
 
 def test_deleted_and_written_again_quickly_is_a_change_not_a_deletion(
-        qtbot, window: MainWindow) -> None:  # noqa: ANN001
+        qtbot, window: MainWindow) -> None:
     tab = window.current_tab()
     path = tab.path
     theirs = path.read_text("utf-8").replace(SENTENCE, "Saved by an editor that deletes first.")
@@ -216,7 +216,7 @@ def test_deleted_and_written_again_quickly_is_a_change_not_a_deletion(
     assert window.dialogs.calls == []
 
 
-def test_file_turned_into_non_utf8_becomes_read_only(qtbot, window: MainWindow) -> None:  # noqa: ANN001
+def test_file_turned_into_non_utf8_becomes_read_only(qtbot, window: MainWindow) -> None:
     tab = window.current_tab()
     path = tab.path
     raw = path.read_bytes().replace(b"island", b"\xeele")
@@ -233,7 +233,7 @@ def test_file_turned_into_non_utf8_becomes_read_only(qtbot, window: MainWindow) 
 # --- project files -------------------------------------------------------------------------
 
 def test_stills_yaml_and_manifest_changed_elsewhere_are_read_again(
-        qtbot, window: MainWindow, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, window: MainWindow, sample_project: Path) -> None:
     stills = sample_project / "stills" / "stills.yaml"
     name = next(iter(window.series.stills))
     text = stills.read_text("utf-8")
@@ -251,7 +251,7 @@ def test_stills_yaml_and_manifest_changed_elsewhere_are_read_again(
 
 
 def test_episode_added_by_a_git_pull_appears_in_the_outline(
-        qtbot, window: MainWindow, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, window: MainWindow, sample_project: Path) -> None:
     new = sample_project / "episodes" / "s01e11.md"
     new.write_text("---\ntitle: Pulled\nseason: 1\nepisode: 11\n---\nBody\n", "utf-8")
     qtbot.waitUntil(lambda: window.outline.episode_item(str(new)) is not None, timeout=5000)
@@ -266,8 +266,8 @@ def live_other() -> dict:
 
 
 @pytest.mark.parametrize("answer", ["cancel", "read_only", "open_anyway"])
-def test_project_open_elsewhere_asks(qtbot, settings_file: Path, sample_project: Path,  # noqa: ANN001
-                                     make_project, answer: str) -> None:  # noqa: ANN001
+def test_project_open_elsewhere_asks(qtbot, settings_file: Path, sample_project: Path,
+                                     make_project, answer: str) -> None:
     first = make_project({"episodes/a.md": "---\ntitle: A\nseason: 1\nepisode: 1\n---\nA\n"})
     other = live_other()
     plant_lock(sample_project, other)
@@ -310,7 +310,7 @@ def test_project_open_elsewhere_asks(qtbot, settings_file: Path, sample_project:
 
 
 def test_stale_lock_is_taken_over_silently_and_released_on_close(
-        qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path) -> None:
     plant_lock(sample_project, dead_owner())
     leftover = sample_project / "episodes" / f".s01e01.md.{dead_owner()['pid']}.k3j2h1g0.tmp"
     leftover.write_text("half a save")
@@ -323,7 +323,7 @@ def test_stale_lock_is_taken_over_silently_and_released_on_close(
     assert locking.read_lock(sample_project / ".recapdesk") is None
 
 
-def test_lock_from_another_machine(qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+def test_lock_from_another_machine(qtbot, settings_file: Path, sample_project: Path) -> None:
     laptop = {"pid": 4242, "host": "writers-laptop", "time": time.time() - 20}
     plant_lock(sample_project, laptop)
     win = safety_window(qtbot, settings_file)
@@ -337,7 +337,7 @@ def test_lock_from_another_machine(qtbot, settings_file: Path, sample_project: P
     assert owners.is_mine(locking.read_lock(sample_project / ".recapdesk"))
 
 
-def test_lock_is_refreshed_and_a_takeover_is_reported(qtbot, window: MainWindow,  # noqa: ANN001
+def test_lock_is_refreshed_and_a_takeover_is_reported(qtbot, window: MainWindow,
                                                       sample_project: Path) -> None:
     state = sample_project / ".recapdesk"
     assert window.session._lock_timer.isActive()
@@ -356,7 +356,7 @@ def test_lock_is_refreshed_and_a_takeover_is_reported(qtbot, window: MainWindow,
     assert locking.read_lock(state)["pid"] == os.getppid()  # not ours to release
 
 
-def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,  # noqa: ANN001
+def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,
                                                   sample_project: Path) -> None:
     """`recapdesk shot` and scripts open a project that may be open elsewhere without
     a modal question (which would block them): read-only."""
@@ -369,7 +369,7 @@ def test_access_chosen_by_the_caller_asks_nothing(qtbot, settings_file: Path,  #
 
 
 def test_a_read_only_project_says_why_and_never_blames_another_program(
-        qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path) -> None:
     """Nobody else has the project open: the banner says it was opened read-only on
     request (or for a screenshot), not that another program has it."""
     from recapdesk.core.documents import ReadOnly
@@ -388,13 +388,13 @@ def test_a_read_only_project_says_why_and_never_blames_another_program(
 
 
 def test_shot_says_it_opened_the_project_read_only_for_a_screenshot(
-        qtbot, tmp_path: Path, sample_project: Path, monkeypatch) -> None:  # noqa: ANN001
+        qtbot, tmp_path: Path, sample_project: Path, monkeypatch) -> None:
     from recapdesk.ui import app as ui_app
 
     seen: list[str] = []
     real = MainWindow.render_image
 
-    def render_image(self: MainWindow):  # noqa: ANN202 - records what the picture shows
+    def render_image(self: MainWindow):  # records what the picture shows
         seen.append(self.current_tab().banner.text())
         return real(self)
 
@@ -408,14 +408,14 @@ def test_shot_says_it_opened_the_project_read_only_for_a_screenshot(
 
 
 def test_replace_in_all_episodes_changes_nothing_in_a_read_only_project(
-        qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path) -> None:
     plant_lock(sample_project, live_other())
     win = safety_window(qtbot, settings_file)
     assert win.open_project(sample_project, episode="s01e01", access="read_only")
     before = {p: p.read_bytes() for p in (sample_project / "episodes").glob("*.md")}
     shown = win.current_tab().editor.document_text()
     assert "Disney+ Hotstar" in shown
-    win.search_all.replace(Query("disney+ hotstar"), "Netflix")  # noqa: SLF001
+    win.search_all.replace(Query("disney+ hotstar"), "Netflix")
     assert win.dialogs.named("warn")[-1][1] == "Replace in All Episodes"
     assert win.current_tab().editor.document_text() == shown
     assert {p: p.read_bytes() for p in before} == before

@@ -42,7 +42,7 @@ def test_submit_to_a_worker_that_cannot_start_returns_a_failed_future(tmp_path: 
     assert isinstance(future.exception(timeout=5), WorkerGone)
 
 
-def test_the_service_falls_back_when_the_worker_cannot_start(qtbot, tmp_path: Path,  # noqa: ANN001
+def test_the_service_falls_back_when_the_worker_cannot_start(qtbot, tmp_path: Path,
                                                              sample_project: Path,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
@@ -74,7 +74,7 @@ def test_the_project_is_not_checked_again_for_the_same_token(sample_project: Pat
     assert len(calls) == 1
 
 
-def test_an_in_process_service_checks_the_project_once(qtbot, sample_project: Path,  # noqa: ANN001
+def test_an_in_process_service_checks_the_project_once(qtbot, sample_project: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """In-process (use_worker=False): one check(series) for three pauses."""
     calls: list = []
@@ -93,9 +93,9 @@ def test_an_in_process_service_checks_the_project_once(qtbot, sample_project: Pa
     assert len(calls) == 1
 
 
-def test_an_old_project_s_answer_is_not_shown_after_a_switch(qtbot, tmp_path: Path,  # noqa: ANN001
+def test_an_old_project_s_answer_is_not_shown_after_a_switch(qtbot, tmp_path: Path,
                                                              sample_project: Path,
-                                                             make_project,  # noqa: ANN001
+                                                             make_project,
                                                              monkeypatch: pytest.MonkeyPatch
                                                              ) -> None:
     """An answer for the project shown before open_project() switched is not shown (the

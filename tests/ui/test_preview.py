@@ -61,7 +61,7 @@ def long_recap(sections: int = 8) -> str:
 
 
 @pytest.fixture
-def project(make_project, make_image) -> Path:  # noqa: ANN001
+def project(make_project, make_image) -> Path:
     two = "---\ntitle: Two\nseason: 1\nepisode: 2\n---\n\nHi.\n"
     root = make_project({"episodes/s01e01.md": long_recap(), "episodes/s01e02.md": two})
     make_image(root / "stills" / "still.jpg", size=(320, 180))
@@ -69,7 +69,7 @@ def project(make_project, make_image) -> Path:  # noqa: ANN001
 
 
 @pytest.fixture
-def window(qtbot, tmp_path: Path, project: Path) -> MainWindow:  # noqa: ANN001
+def window(qtbot, tmp_path: Path, project: Path) -> MainWindow:
     win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
     win.open_project(project, episode="s01e01")
@@ -86,7 +86,7 @@ def editor_of(win: MainWindow) -> MarkdownEditor:
     return tab.editor
 
 
-def run_js(qtbot, win: MainWindow, script: str) -> Any:  # noqa: ANN001
+def run_js(qtbot, win: MainWindow, script: str) -> Any:
     """Run `script` in the preview's ApplicationWorld; its value, through JSON (arrays do
     not cross to Python as lists)."""
     result: list[Any] = []
@@ -100,13 +100,13 @@ def js(function: str, *args: Any) -> str:
     return f"({function})({', '.join(json.dumps(a) for a in args)})"
 
 
-def settle(qtbot, win: MainWindow) -> None:  # noqa: ANN001
+def settle(qtbot, win: MainWindow) -> None:
     """Wait until the page shows the editor's current text (rendered and patched)."""
     done: list[int] = []
     win.preview.patched.connect(done.append)
     try:
         win.live_preview.render()  # now rather than on the timer (nothing to patch if it ran)
-        serial = win.live_preview.live.serial  # noqa: SLF001
+        serial = win.live_preview.live.serial
         qtbot.waitUntil(lambda: any(s >= serial for s in done), timeout=JS_TIMEOUT)
     finally:
         win.preview.patched.disconnect(done.append)
@@ -116,7 +116,7 @@ def settle(qtbot, win: MainWindow) -> None:  # noqa: ANN001
 BODY = "document.querySelector('.recap-body').innerHTML"
 
 
-def assert_page_is_a_full_render(qtbot, win: MainWindow) -> None:  # noqa: ANN001
+def assert_page_is_a_full_render(qtbot, win: MainWindow) -> None:
     """The patched body, parsed by the page, equals a full render of the editor's text
     parsed by the page (both serialised by the same HTML serialiser)."""
     settle(qtbot, win)
@@ -149,7 +149,7 @@ def line_of(editor: MarkdownEditor, needle: str) -> int:
 
 # --- incremental patches ------------------------------------------------------------------
 
-def test_patched_page_equals_a_full_render_after_every_kind_of_edit(qtbot, window) -> None:  # noqa: ANN001
+def test_patched_page_equals_a_full_render_after_every_kind_of_edit(qtbot, window) -> None:
     editor = editor_of(window)
     editor.setFocus()
     assert_page_is_a_full_render(qtbot, window)
@@ -209,7 +209,7 @@ def test_patched_page_equals_a_full_render_after_every_kind_of_edit(qtbot, windo
     assert_page_is_a_full_render(qtbot, window)
 
 
-def test_an_edit_patches_only_its_block(qtbot, window) -> None:  # noqa: ANN001
+def test_an_edit_patches_only_its_block(qtbot, window) -> None:
     editor = editor_of(window)
     settle(qtbot, window)
     # mark every piece of the page: a patch replaces only the nodes of changed blocks
@@ -223,7 +223,7 @@ def test_an_edit_patches_only_its_block(qtbot, window) -> None:  # noqa: ANN001
     assert kept == total - 1
 
 
-def test_shown_spoilers_stay_open_through_patches(qtbot, window) -> None:  # noqa: ANN001
+def test_shown_spoilers_stay_open_through_patches(qtbot, window) -> None:
     window.actions.show_spoilers.trigger()
     assert window.preview.show_spoilers
     editor = editor_of(window)
@@ -237,7 +237,7 @@ def test_shown_spoilers_stay_open_through_patches(qtbot, window) -> None:  # noq
 
 # --- the page stays where it is -----------------------------------------------------------
 
-def scroll_page_to(qtbot, win: MainWindow, needle: str) -> float:  # noqa: ANN001
+def scroll_page_to(qtbot, win: MainWindow, needle: str) -> float:
     """Scroll the preview so that the block holding `needle` is at the top; mark the first
     visible block (window.__anchor) and return scrollY."""
     script = js("function(n){var b=document.querySelector('.recap-body');"
@@ -255,7 +255,7 @@ ANCHOR = "[window.scrollY, window.__anchor.isConnected, " \
          "window.__anchor.getBoundingClientRect().top - window.__anchorTop]"
 
 
-def test_edits_above_and_below_the_view_do_not_move_the_page(qtbot, window) -> None:  # noqa: ANN001
+def test_edits_above_and_below_the_view_do_not_move_the_page(qtbot, window) -> None:
     window.actions.sync_scroll.trigger()  # off: only the patches move the page here
     assert not window.live_preview.scroll_sync.enabled
     editor = editor_of(window)
@@ -298,11 +298,11 @@ def test_edits_above_and_below_the_view_do_not_move_the_page(qtbot, window) -> N
 
 # --- scroll sync and clicks ----------------------------------------------------------------
 
-def preview_top_line(qtbot, win: MainWindow) -> float:  # noqa: ANN001
+def preview_top_line(qtbot, win: MainWindow) -> float:
     return run_js(qtbot, win, "window.__recap.lineAt()")
 
 
-def test_preview_follows_the_editors_visible_lines(qtbot, window) -> None:  # noqa: ANN001
+def test_preview_follows_the_editors_visible_lines(qtbot, window) -> None:
     editor = editor_of(window)
     settle(qtbot, window)
     assert window.actions.sync_scroll.isChecked()
@@ -326,7 +326,7 @@ def test_preview_follows_the_editors_visible_lines(qtbot, window) -> None:  # no
     assert window.settings.value("preview/sync", True, bool) is False
 
 
-def wheel(widget, steps: int) -> None:  # noqa: ANN001
+def wheel(widget, steps: int) -> None:
     """Turn the mouse wheel over `widget` (down for positive steps), as a writer would."""
     pos = QPointF(widget.width() / 2, widget.height() / 2)
     event = QWheelEvent(pos, widget.mapToGlobal(pos), QPoint(0, 0), QPoint(0, -120 * steps),
@@ -335,7 +335,7 @@ def wheel(widget, steps: int) -> None:  # noqa: ANN001
     QApplication.sendEvent(widget, event)
 
 
-def test_editor_follows_the_writer_scrolling_the_preview(qtbot, window) -> None:  # noqa: ANN001
+def test_editor_follows_the_writer_scrolling_the_preview(qtbot, window) -> None:
     editor = editor_of(window)
     settle(qtbot, window)
     editor.verticalScrollBar().setValue(0)
@@ -366,7 +366,7 @@ def click_at(win: MainWindow, x: float, y: float) -> None:
     QTest.mouseClick(proxy, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
 
 
-def element_point(qtbot, win: MainWindow, selector: str) -> tuple[float, float]:  # noqa: ANN001
+def element_point(qtbot, win: MainWindow, selector: str) -> tuple[float, float]:
     x, y = run_js(qtbot, win, js("function(s){var e=document.querySelector(s);"
                                  "e.scrollIntoView({block:'center'});"
                                  "var r=e.getBoundingClientRect();"
@@ -376,7 +376,7 @@ def element_point(qtbot, win: MainWindow, selector: str) -> tuple[float, float]:
     return x * zoom, y * zoom
 
 
-def test_click_in_the_preview_puts_the_cursor_on_that_line(qtbot, window) -> None:  # noqa: ANN001
+def test_click_in_the_preview_puts_the_cursor_on_that_line(qtbot, window) -> None:
     editor = editor_of(window)
     settle(qtbot, window)
     for selector, needle in [("#section-3", "## Section 3"),
@@ -398,7 +398,7 @@ def test_click_in_the_preview_puts_the_cursor_on_that_line(qtbot, window) -> Non
     assert editor.textCursor().blockNumber() == line_of(editor, "| Jun-ho | Seongsan |")
 
 
-def test_hit_test_maps_a_paragraph_row_to_its_source_line(qtbot, window) -> None:  # noqa: ANN001
+def test_hit_test_maps_a_paragraph_row_to_its_source_line(qtbot, window) -> None:
     editor = editor_of(window)
     # a paragraph written over three lines: the bottom of it is its last line
     cursor_to(editor, "## Section 2")
@@ -427,7 +427,7 @@ def test_hit_test_maps_a_paragraph_row_to_its_source_line(qtbot, window) -> None
 
 # --- offline and safe ------------------------------------------------------------------------
 
-def test_network_requests_from_the_preview_are_blocked(qtbot, window, http_server) -> None:  # noqa: ANN001
+def test_network_requests_from_the_preview_are_blocked(qtbot, window, http_server) -> None:
     base, requests = http_server
     editor = editor_of(window)
     guard = window.preview.guard
@@ -468,7 +468,7 @@ def test_network_requests_from_the_preview_are_blocked(qtbot, window, http_serve
     assert all(not u.startswith(("recap:", "data:")) for u in guard.blocked)
 
 
-def image_state(qtbot, win: MainWindow, alt: str) -> int:  # noqa: ANN001
+def image_state(qtbot, win: MainWindow, alt: str) -> int:
     """naturalWidth of the image with this alt once it finished (0: not served), or -1."""
     return run_js(qtbot, win, js("function(alt){var i=Array.prototype.find.call("
                                  "document.images,function(e){return e.alt===alt;});"
@@ -476,8 +476,8 @@ def image_state(qtbot, win: MainWindow, alt: str) -> int:  # noqa: ANN001
                                  "return i.complete?i.naturalWidth:-1;}", alt))
 
 
-def test_project_files_outside_the_project_are_not_served(qtbot, window, project, tmp_path,  # noqa: ANN001
-                                                          make_image) -> None:  # noqa: ANN001
+def test_project_files_outside_the_project_are_not_served(qtbot, window, project, tmp_path,
+                                                          make_image) -> None:
     secret = make_image(tmp_path / "secret.jpg", size=(64, 64))
     os.symlink(secret, project / "stills" / "linked-out.jpg")
     editor = editor_of(window)
@@ -505,13 +505,13 @@ class FakeJob(QObject):
         self.failed: QWebEngineUrlRequestJob.Error | None = None
         self.data: bytes | None = None
 
-    def requestUrl(self) -> QUrl:  # noqa: N802 (Qt's name)
+    def requestUrl(self) -> QUrl:
         return self.url
 
-    def fail(self, error) -> None:  # noqa: ANN001
+    def fail(self, error) -> None:
         self.failed = error
 
-    def reply(self, mime: bytes, device) -> None:  # noqa: ANN001
+    def reply(self, mime: bytes, device) -> None:
         self.data = bytes(device.readAll().data())
 
 
@@ -541,7 +541,7 @@ def test_scheme_handler_refuses_paths_that_leave_the_project(tmp_path: Path) -> 
     assert other_host.failed == error.UrlNotFound
 
 
-def test_page_scripts_stay_off_with_raw_html(qtbot, window) -> None:  # noqa: ANN001
+def test_page_scripts_stay_off_with_raw_html(qtbot, window) -> None:
     editor = editor_of(window)
     cursor_to(editor, "## Section 0")
     editor.insert_markdown('\n\n<img src="x" onerror="document.title=\'pwned\'">\n\n'

@@ -63,7 +63,7 @@ class SafetyDialogs(FakeDialogs):
         self.calls.append(("show_diff", title, diff))
 
 
-def safety_window(qtbot, settings_file: Path) -> MainWindow:  # noqa: ANN001
+def safety_window(qtbot, settings_file: Path) -> MainWindow:
     window = new_window(qtbot, settings_file)
     window.dialogs = SafetyDialogs()
     return window
@@ -109,7 +109,7 @@ def settings_file(tmp_path: Path) -> Path:
 # --- the journal -------------------------------------------------------------------------
 
 def test_typing_is_journaled_within_two_seconds_and_cleared_by_the_save(
-        qtbot, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, sample_project: Path) -> None:
     session = Session(autosave_ms=60_000, autosave_max_ms=60_000)
     session.open_project(sample_project)
     path = sample_project / EP1
@@ -125,7 +125,7 @@ def test_typing_is_journaled_within_two_seconds_and_cleared_by_the_save(
     assert journal.entries() == []
 
 
-def test_journal_while_typing_without_a_pause(qtbot, sample_project: Path) -> None:  # noqa: ANN001
+def test_journal_while_typing_without_a_pause(qtbot, sample_project: Path) -> None:
     session = Session(autosave_ms=60_000, autosave_max_ms=60_000, journal_ms=60_000)
     assert session._journal_max.interval() == JOURNAL_MAX_MS <= 2000
     session._journal_max.setInterval(300)
@@ -155,7 +155,7 @@ def test_read_only_and_clean_buffers_are_never_journaled(sample_project: Path) -
 # --- recovery after a crash ---------------------------------------------------------------
 
 def test_crash_with_the_file_unchanged_restores_without_asking(
-        qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path) -> None:
     path = sample_project / EP1
     disk = path.read_text("utf-8")
     owner = dead_owner()
@@ -185,7 +185,7 @@ def test_crash_with_the_file_unchanged_restores_without_asking(
 
 @pytest.mark.parametrize("answers", [["restore"], ["discard"], ["compare", "restore"],
                                      ["compare", "compare", "discard"]])
-def test_crash_and_the_file_changed_since_asks(qtbot, settings_file: Path,  # noqa: ANN001
+def test_crash_and_the_file_changed_since_asks(qtbot, settings_file: Path,
                                                sample_project: Path, answers: list[str]) -> None:
     path = sample_project / EP1
     disk = path.read_text("utf-8")
@@ -226,7 +226,7 @@ def test_crash_and_the_file_changed_since_asks(qtbot, settings_file: Path,  # no
     assert path.read_text("utf-8") in (lost, theirs)
 
 
-def test_crash_and_the_file_deleted_since(qtbot, settings_file: Path,  # noqa: ANN001
+def test_crash_and_the_file_deleted_since(qtbot, settings_file: Path,
                                           sample_project: Path) -> None:
     path = sample_project / EP1
     lost = path.read_text("utf-8") + "\nStill mine.\n"
@@ -239,7 +239,7 @@ def test_crash_and_the_file_deleted_since(qtbot, settings_file: Path,  # noqa: A
     assert window.current_tab().path == path and not window.session.buffer(path).dirty
 
 
-def test_recovery_is_not_offered_in_a_read_only_window(qtbot, settings_file: Path,  # noqa: ANN001
+def test_recovery_is_not_offered_in_a_read_only_window(qtbot, settings_file: Path,
                                                         sample_project: Path) -> None:
     path = sample_project / EP1
     disk = path.read_bytes()
@@ -254,7 +254,7 @@ def test_recovery_is_not_offered_in_a_read_only_window(qtbot, settings_file: Pat
 
 
 def test_entry_for_a_file_that_is_not_utf8_now_is_kept_not_offered(
-        qtbot, settings_file: Path, sample_project: Path) -> None:  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path) -> None:
     path = sample_project / EP1
     entry = plant(sample_project, EP1, path.read_text("utf-8") + "x", storage.file_hash(path))
     path.write_bytes(b"\xff\xfe broken")
@@ -269,7 +269,7 @@ def test_entry_for_a_file_that_is_not_utf8_now_is_kept_not_offered(
 
 
 def test_journal_pointing_outside_the_project_is_ignored(
-        qtbot, settings_file: Path, sample_project: Path, tmp_path: Path) -> None:  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path, tmp_path: Path) -> None:
     outside = tmp_path / "outside.md"
     outside.write_text("not yours\n", "utf-8")
     (sample_project / "episodes" / "link.md").symlink_to(outside)
@@ -284,7 +284,7 @@ def test_journal_pointing_outside_the_project_is_ignored(
 
 
 def test_quitting_with_text_that_cannot_be_saved_keeps_it_for_next_time(
-        qtbot, settings_file: Path, sample_project: Path, monkeypatch) -> None:  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path, monkeypatch) -> None:
     path = sample_project / EP1
     before = path.read_bytes()
     window = safety_window(qtbot, settings_file)
@@ -294,7 +294,7 @@ def test_quitting_with_text_that_cannot_be_saved_keeps_it_for_next_time(
     typed = editor_of(window).document_text()
     real = os.replace
 
-    def full(src, dst, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def full(src, dst, *a, **k):
         if Path(dst) == path:
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(src, dst, *a, **k)
@@ -328,7 +328,7 @@ SAVE_FAULTS = {
 @pytest.mark.parametrize("where", ["mkstemp", "write", "fsync", "replace"])
 @pytest.mark.parametrize("fault", list(SAVE_FAULTS))
 def test_failed_save_tells_the_writer_and_keeps_the_text(
-        qtbot, settings_file: Path, sample_project: Path, monkeypatch,  # noqa: ANN001
+        qtbot, settings_file: Path, sample_project: Path, monkeypatch,
         fault: str, where: str) -> None:
     path = sample_project / EP1
     before = path.read_bytes()
@@ -346,7 +346,7 @@ def test_failed_save_tells_the_writer_and_keeps_the_text(
     real = {"mkstemp": storage.files.tempfile.mkstemp, "write": os.write, "fsync": os.fsync,
             "replace": os.replace}
 
-    def mkstemp(*a, **k):  # noqa: ANN002, ANN003, ANN202
+    def mkstemp(*a, **k):
         if str(k.get("dir")) == episodes and where == "mkstemp":
             raise error
         return real["mkstemp"](*a, **k)
@@ -357,14 +357,14 @@ def test_failed_save_tells_the_writer_and_keeps_the_text(
         except OSError:
             return False
 
-    def on_fd(name: str):  # noqa: ANN202
-        def call(fd, *a):  # noqa: ANN001, ANN002, ANN202
+    def on_fd(name: str):
+        def call(fd, *a):
             if where == name and ours(fd):
                 raise error
             return real[name](fd, *a)
         return call
 
-    def replace(src, dst, *a, **k):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def replace(src, dst, *a, **k):
         if where == "replace" and Path(dst) == path:
             raise error
         return real["replace"](src, dst, *a, **k)
@@ -401,7 +401,7 @@ def test_failed_save_tells_the_writer_and_keeps_the_text(
 
 # --- the real dialogs ------------------------------------------------------------------
 
-def _answer_modal(qtbot, label: str) -> None:  # noqa: ANN001
+def _answer_modal(qtbot, label: str) -> None:
     """When the next modal box is up, click its button called `label`."""
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
@@ -433,7 +433,7 @@ def _answer_modal(qtbot, label: str) -> None:  # noqa: ANN001
     ("deleted_on_disk", ("s01e01.md",), "Save Again", "save_again"),
     ("deleted_on_disk", ("s01e01.md",), "Close Tab", "close"),
 ])
-def test_real_dialogs_answer_what_their_buttons_say(qtbot, method: str, args: tuple,  # noqa: ANN001
+def test_real_dialogs_answer_what_their_buttons_say(qtbot, method: str, args: tuple,
                                                     label: str, expected: str) -> None:
     from PySide6.QtWidgets import QWidget
 
@@ -445,7 +445,7 @@ def test_real_dialogs_answer_what_their_buttons_say(qtbot, method: str, args: tu
     assert getattr(Dialogs(), method)(parent, *args) == expected
 
 
-def test_diff_dialog_is_read_only(qtbot) -> None:  # noqa: ANN001
+def test_diff_dialog_is_read_only(qtbot) -> None:
     from recapdesk.core.journal import compare_texts
     from recapdesk.ui.dialogs import DiffDialog
 

@@ -27,24 +27,24 @@ WAIT_MS = 30_000  # an upper bound for background work, not a timing requirement
 
 
 @pytest.fixture
-def panel(qtbot) -> StillsPanel:  # noqa: ANN001
+def panel(qtbot) -> StillsPanel:
     widget = StillsPanel()
     qtbot.addWidget(widget)
     widget.resize(340, 720)
     return widget
 
 
-def all_loaded(qtbot, panel: StillsPanel) -> None:  # noqa: ANN001
+def all_loaded(qtbot, panel: StillsPanel) -> None:
     qtbot.waitUntil(lambda: panel.model.loaded() == len(panel.model.items), timeout=WAIT_MS)
 
 
-def open_in(qtbot, panel: StillsPanel, root: Path) -> None:  # noqa: ANN001
+def open_in(qtbot, panel: StillsPanel, root: Path) -> None:
     """Show a project; its usages are worked out right after the grid is filled."""
     panel.set_series(open_project(root))
     qtbot.waitUntil(lambda: panel.model.usages_known)
 
 
-def row_of(panel: StillsPanel, name: str):  # noqa: ANN201
+def row_of(panel: StillsPanel, name: str):
     return panel.model.index(panel.model.rows[name])
 
 
@@ -54,7 +54,7 @@ def yaml_stills(root: Path) -> dict:
 
 # --- the grid ---------------------------------------------------------------------------
 
-def test_sample_project_fills_at_once_and_thumbnails_stream_in(qtbot, panel: StillsPanel,  # noqa: ANN001
+def test_sample_project_fills_at_once_and_thumbnails_stream_in(qtbot, panel: StillsPanel,
                                                                sample_project: Path) -> None:
     series = open_project(sample_project)
     panel.set_series(series)
@@ -70,7 +70,7 @@ def test_sample_project_fills_at_once_and_thumbnails_stream_in(qtbot, panel: Sti
     assert panel.count.text() == "10 stills"
 
 
-def test_thumbnails_are_made_off_the_ui_thread(qtbot, panel: StillsPanel,  # noqa: ANN001
+def test_thumbnails_are_made_off_the_ui_thread(qtbot, panel: StillsPanel,
                                                sample_project: Path) -> None:
     threads: list[int] = []
     panel.loader.worker_hook = lambda name: threads.append(threading.get_ident())
@@ -80,7 +80,7 @@ def test_thumbnails_are_made_off_the_ui_thread(qtbot, panel: StillsPanel,  # noq
     assert threading.get_ident() not in threads
 
 
-def test_five_hundred_stills_open_at_once(qtbot, panel: StillsPanel, make_project) -> None:  # noqa: ANN001
+def test_five_hundred_stills_open_at_once(qtbot, panel: StillsPanel, make_project) -> None:
     root = make_project({"episodes/s01e01.md": "---\ntitle: One\nseason: 1\nepisode: 1\n---\n"
                                                "![a](../stills/s01e01-001.jpg)\n"})
     for i in range(500):
@@ -102,7 +102,7 @@ def test_five_hundred_stills_open_at_once(qtbot, panel: StillsPanel, make_projec
     assert panel.model.loaded() == 500 and requests == []
 
 
-def test_broken_and_missing_stills_get_placeholders(qtbot, panel: StillsPanel,  # noqa: ANN001
+def test_broken_and_missing_stills_get_placeholders(qtbot, panel: StillsPanel,
                                                     make_project, make_image) -> None:
     root = make_project({"stills/stills.yaml": "gone.jpg:\n  alt: The file was deleted\n"})
     make_image(root / "stills" / "good.jpg", (64, 36))
@@ -126,7 +126,7 @@ def test_broken_and_missing_stills_get_placeholders(qtbot, panel: StillsPanel,  
 # --- filters, search, badges --------------------------------------------------------------
 
 @pytest.fixture
-def mixed(make_project, make_image) -> Path:  # noqa: ANN001
+def mixed(make_project, make_image) -> Path:
     root = make_project({
         "episodes/s01e01.md": "---\ntitle: One\nseason: 1\nepisode: 1\n---\n"
                               "![Harbour](../stills/s01e01-01.jpg)\n\n"
@@ -142,7 +142,7 @@ def mixed(make_project, make_image) -> Path:  # noqa: ANN001
     return root
 
 
-def test_filters_search_and_badges(qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+def test_filters_search_and_badges(qtbot, panel: StillsPanel, mixed: Path) -> None:
     panel.set_series(open_project(mixed))
     assert not panel.model.usages_known  # not yet: no still is called unused meanwhile
     assert row_of(panel, "poster.jpg").data(UNUSED_ROLE) is False
@@ -203,7 +203,7 @@ def test_episode_filter_falls_back_when_no_recap_is_open(panel: StillsPanel, mix
 
 # --- details --------------------------------------------------------------------------------
 
-def test_details_edits_reach_stills_yaml(qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+def test_details_edits_reach_stills_yaml(qtbot, panel: StillsPanel, mixed: Path) -> None:
     panel.show()
     panel.set_series(open_project(mixed))
     panel.set_current_episode("s01e01")
@@ -237,7 +237,7 @@ def test_details_edits_reach_stills_yaml(qtbot, panel: StillsPanel, mixed: Path)
     assert text.startswith("s01e01-01.jpg:\n  alt: A harbour at dusk\n")
 
 
-def test_typing_then_choosing_another_still_saves_the_first(qtbot, panel: StillsPanel,  # noqa: ANN001
+def test_typing_then_choosing_another_still_saves_the_first(qtbot, panel: StillsPanel,
                                                            mixed: Path) -> None:
     panel.show()
     panel.set_series(open_project(mixed))
@@ -250,7 +250,7 @@ def test_typing_then_choosing_another_still_saves_the_first(qtbot, panel: Stills
     assert panel.details.alt.toPlainText() == "A harbour at dusk"
 
 
-def test_used_in_entries_jump_to_the_line(qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+def test_used_in_entries_jump_to_the_line(qtbot, panel: StillsPanel, mixed: Path) -> None:
     panel.set_series(open_project(mixed))
     panel.select("s01e02-01.jpg")
     assert "Looking through the recaps" in panel.details.used.text()
@@ -275,7 +275,7 @@ def drag_events(panel: StillsPanel, mime: QMimeData) -> tuple[QDragEnterEvent, Q
 
 # --- import -------------------------------------------------------------------------------------
 
-def test_import_by_dialog(qtbot, panel: StillsPanel, mixed: Path, tmp_path: Path,  # noqa: ANN001
+def test_import_by_dialog(qtbot, panel: StillsPanel, mixed: Path, tmp_path: Path,
                           make_image) -> None:
     picked = [make_image(tmp_path / "Screen Shot 1.png", (1280, 720), "PNG"),
               make_image(tmp_path / "grab.webp", (640, 360), "WEBP")]
@@ -296,7 +296,7 @@ def test_import_by_dialog(qtbot, panel: StillsPanel, mixed: Path, tmp_path: Path
     all_loaded(qtbot, panel)
 
 
-def test_dropping_files_from_the_desktop_imports_them(qtbot, panel: StillsPanel, mixed: Path,  # noqa: ANN001
+def test_dropping_files_from_the_desktop_imports_them(qtbot, panel: StillsPanel, mixed: Path,
                                                       tmp_path: Path, make_image) -> None:
     photo = make_image(tmp_path / "frame.jpg", (800, 450))
     notes = tmp_path / "notes.txt"
@@ -322,7 +322,7 @@ def test_dropping_files_from_the_desktop_imports_them(qtbot, panel: StillsPanel,
     assert "fake.jpg: not a readable image" in panel.banner.text()
 
 
-def test_an_image_dropped_on_a_text_field_is_imported_not_typed(qtbot, panel: StillsPanel,  # noqa: ANN001
+def test_an_image_dropped_on_a_text_field_is_imported_not_typed(qtbot, panel: StillsPanel,
                                                                mixed: Path, tmp_path: Path,
                                                                make_image) -> None:
     photo = make_image(tmp_path / "frame.png", (160, 90), "PNG")
@@ -359,7 +359,7 @@ def test_a_still_dragged_from_the_panel_is_not_imported_again(panel: StillsPanel
     assert panel.model.rowCount() == 4
 
 
-def test_pasting_a_clipboard_image(qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+def test_pasting_a_clipboard_image(qtbot, panel: StillsPanel, mixed: Path) -> None:
     panel.show()
     panel.set_series(open_project(mixed))
     panel.set_current_episode("s01e02")
@@ -401,7 +401,7 @@ def test_drag_out_carries_the_figure_markdown(panel: StillsPanel, mixed: Path) -
     assert row_of(panel, "s01e02-01.jpg").flags() & Qt.ItemFlag.ItemIsDragEnabled
 
 
-def test_double_click_and_enter_ask_to_insert(qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+def test_double_click_and_enter_ask_to_insert(qtbot, panel: StillsPanel, mixed: Path) -> None:
     panel.show()
     qtbot.waitExposed(panel)
     panel.set_series(open_project(mixed))
@@ -417,7 +417,7 @@ def test_double_click_and_enter_ask_to_insert(qtbot, panel: StillsPanel, mixed: 
     assert blocker.args == ["poster.jpg"]
 
 
-def test_context_menu_requests(qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+def test_context_menu_requests(qtbot, panel: StillsPanel, mixed: Path) -> None:
     opened: list[Path] = []
     panel.open_folder = opened.append
     panel.set_series(open_project(mixed))
@@ -440,7 +440,7 @@ def test_context_menu_requests(qtbot, panel: StillsPanel, mixed: Path) -> None: 
     assert empty == ["Import images…", "Paste image", "Show in folder"]
 
 
-def test_keys_for_rename_and_remove(qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+def test_keys_for_rename_and_remove(qtbot, panel: StillsPanel, mixed: Path) -> None:
     panel.show()
     panel.set_series(open_project(mixed))
     panel.select("poster.jpg")
@@ -454,7 +454,7 @@ def test_keys_for_rename_and_remove(qtbot, panel: StillsPanel, mixed: Path) -> N
 
 
 def test_refresh_after_a_rename_keeps_pictures_and_follows_the_file(
-        qtbot, panel: StillsPanel, mixed: Path) -> None:  # noqa: ANN001
+        qtbot, panel: StillsPanel, mixed: Path) -> None:
     series = open_project(mixed)
     panel.set_series(series)
     all_loaded(qtbot, panel)

@@ -22,7 +22,7 @@ __all__ = ["episode_fragment", "fragment_text"]
 class _CmsRenderer(PageRenderer):
     """Like the export's renderer, with image and recap URLs made absolute on base_url."""
 
-    def image_resolver(self, ep: Episode):  # noqa: ANN201
+    def image_resolver(self, ep: Episode):
         relative = super().image_resolver(ep)
 
         def resolve(src: str) -> ImageRef | None:

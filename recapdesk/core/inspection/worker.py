@@ -75,10 +75,10 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
         data = _read_frame(stdin)
         if data is None:
             return
-        job: InspectionJob = pickle.loads(data)  # noqa: S301 - our own parent's frames
+        job: InspectionJob = pickle.loads(data)  # our own parent's frames
         try:
             answer: InspectionResult | InspectionFailure = inspector.inspect(job)
-        except Exception:  # noqa: BLE001 - reported to the parent, the worker goes on
+        except Exception:  # reported to the parent, the worker goes on
             answer = InspectionFailure(job.serial, traceback.format_exc(limit=8))
         _write_frame(stdout, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
@@ -203,8 +203,8 @@ class InspectionProcess:
             if data is None:
                 break
             try:
-                answer = pickle.loads(data)  # noqa: S301 - our own child's frames
-            except Exception:  # noqa: BLE001 - a frame we cannot read: end the worker
+                answer = pickle.loads(data)  # our own child's frames
+            except Exception:  # a frame we cannot read: end the worker
                 proc.kill()
                 break
             with self._lock:

@@ -46,7 +46,7 @@ class RecapRenderer(RendererHTML):
         return html
 
 
-def _render_footnotes_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+def _render_footnotes_open(self, tokens, idx, options, env) -> str:
     """Footnotes as a titled section (a section without a heading is poor structure)."""
     end = " />" if options.get("xhtmlOut") else ">"
     hr = f'<hr class="footnotes-sep"{end}'

@@ -18,7 +18,7 @@ def also_read_plugin(md: MarkdownIt, *, heading_level: int = 2) -> None:
         words = params.strip().split(None, 1)
         return bool(words) and words[0].lower() == "also-read"
 
-    def render(self, tokens: Sequence[Token], idx: int, options, env) -> str:  # noqa: ANN001
+    def render(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         token = tokens[idx]
         if token.nesting == 1:
             words = token.info.strip().split(None, 1)

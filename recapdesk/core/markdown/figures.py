@@ -41,7 +41,7 @@ def episode_still_of(src: str) -> str | None:
     return still_name(_SOMEWHERE, _SOMEWHERE / "episodes" / "recap.md", src)
 
 
-def _is_figure(children) -> bool:  # noqa: ANN001
+def _is_figure(children) -> bool:
     return len(children) == 1 and children[0].type == "image"
 
 
@@ -74,7 +74,7 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
         name = which(src)
         return stills.get(name) if name else None
 
-    def image_texts(token, env) -> tuple[str, str]:  # noqa: ANN001
+    def image_texts(token, env) -> tuple[str, str]:
         alt = md.renderer.renderInlineAsText(token.children or [], md.options, env)
         title = (token.attrGet("title") or "").strip()
         still = meta_for(str(token.attrGet("src") or ""))
@@ -83,7 +83,7 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
         caption = title or (still.caption if still is not None else "")
         return alt, caption
 
-    def render_image(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    def render_image(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
         src = str(token.attrGet("src") or "")
         alt, caption = image_texts(token, env)
@@ -102,10 +102,10 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
         end = " />" if options.get("xhtmlOut") else ">"
         return "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + end
 
-    def render_figure_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    def render_figure_open(self, tokens, idx, options, env) -> str:
         return f"<figure{self.renderAttrs(tokens[idx])}>"
 
-    def render_figure_close(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    def render_figure_close(self, tokens, idx, options, env) -> str:
         image = tokens[idx].meta.get("image")
         caption = image_texts(image, env)[1] if image is not None else ""
         if caption:

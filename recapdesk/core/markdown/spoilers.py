@@ -27,7 +27,7 @@ def spoiler_block_plugin(md: MarkdownIt) -> None:
         words = params.strip().split(None, 1)
         return bool(words) and words[0].lower() == "spoiler"
 
-    def render(self, tokens: Sequence[Token], idx: int, options, env) -> str:  # noqa: ANN001
+    def render(self, tokens: Sequence[Token], idx: int, options, env) -> str:
         token = tokens[idx]
         if token.nesting == 1:
             label = spoiler_label(token.info) or "Spoiler"
@@ -90,10 +90,10 @@ def inline_spoiler_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.after("strikethrough", "spoiler", _tokenize)
     md.inline.ruler2.after("strikethrough", "spoiler", _post_process)
 
-    def render_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    def render_open(self, tokens, idx, options, env) -> str:
         return f'<span class="spoiler" tabindex="0"{self.renderAttrs(tokens[idx])}>'
 
-    def render_close(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    def render_close(self, tokens, idx, options, env) -> str:
         return "</span>"
 
     md.add_render_rule("spoiler_open", render_open)

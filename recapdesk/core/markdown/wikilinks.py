@@ -60,7 +60,7 @@ def wikilink_plugin(md: MarkdownIt, *, resolver: WikiResolver | None = None) -> 
     resolve = resolver or default_resolver
     md.inline.ruler.before("link", "wikilink", _wikilink)
 
-    def render(self, tokens, idx, options, env) -> str:  # noqa: ANN001
+    def render(self, tokens, idx, options, env) -> str:
         meta = tokens[idx].meta
         found = resolve(meta["target"])
         label = meta["label"]

@@ -84,7 +84,7 @@ class PageRenderer:
         href = self.page_names.get(id(ep))
         return LinkTarget(href, ep.title)
 
-    def image_resolver(self, ep: Episode):  # noqa: ANN201
+    def image_resolver(self, ep: Episode):
         def resolve(src: str) -> ImageRef | None:
             path = self.pages.resolved.get((ep.path, src), _UNKNOWN)
             if path is _UNKNOWN:

@@ -40,7 +40,7 @@ class WikilinkCompleter(QObject):
         self.completer.activated[QModelIndex].connect(self._insert)
         self.popup().setObjectName("wikilinkPopup")
 
-    def popup(self):  # noqa: ANN201  (QAbstractItemView)
+    def popup(self):
         return self.completer.popup()
 
     def set_targets(self, targets: list[tuple[str, str]]) -> None:

@@ -153,7 +153,7 @@ class FindBar(QFrame):
             self.setMinimumWidth(0)
             self.setMaximumWidth(16777215)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+    def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.ParentChange:
             self._style()
@@ -345,7 +345,7 @@ class FindBar(QFrame):
 
     # ------------------------------------------------------------------ events
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.find_edit and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -359,7 +359,7 @@ class FindBar(QFrame):
             self._place()
         return super().eventFilter(watched, event)
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:
             self.close_bar()
         # Keys the fields leave alone (Enter…) must not fall through to the editor below.

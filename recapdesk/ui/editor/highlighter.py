@@ -254,7 +254,7 @@ class MarkdownHighlighter(QSyntaxHighlighter):
 
     # ------------------------------------------------------------- highlighting
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
+    def highlightBlock(self, text: str) -> None:
         prev = self.previousBlockState()
         prev = 0 if prev < 0 else prev
         if len(text) > LONG_LINE:  # a pasted blob, not prose: keep the state, skip styling

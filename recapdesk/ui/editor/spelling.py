@@ -117,7 +117,7 @@ class SpellChecker:
             return []
         try:
             found = self._dict.suggest(word.replace("’", "'"))
-        except Exception:  # noqa: BLE001  (an odd word must not break the menu)
+        except Exception:  # an odd word must not break the menu
             return []
         out: list[str] = []
         for s in found:

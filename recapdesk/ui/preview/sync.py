@@ -73,7 +73,7 @@ class ScrollSync(QObject):
     def _watched(editor: QPlainTextEdit) -> tuple:
         return editor, editor.viewport(), editor.verticalScrollBar()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in USER_INPUT:
             self._quiet_until = 0.0  # the writer is at the editor: its scrolling is theirs
         return False

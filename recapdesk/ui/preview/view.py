@@ -72,7 +72,7 @@ class ProjectFiles(QWebEngineUrlSchemeHandler):
         self.root: Path | None = None
         self.refused: list[str] = []  # requests for files outside the project
 
-    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:  # noqa: N802 (Qt)
+    def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
         url = job.requestUrl()
         if self.root is None or url.host() != HOST:
             job.fail(QWebEngineUrlRequestJob.Error.UrlNotFound)
@@ -99,7 +99,7 @@ class NetworkGuard(QWebEngineUrlRequestInterceptor):
         super().__init__(parent)
         self.blocked: list[str] = []
 
-    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:  # noqa: N802 (Qt)
+    def interceptRequest(self, info: QWebEngineUrlRequestInfo) -> None:
         scheme = info.requestUrl().scheme()
         if scheme not in ALLOWED_SCHEMES:
             self.blocked.append(info.requestUrl().toString())
@@ -111,13 +111,13 @@ class PreviewPageObject(QWebEnginePage):
 
     linkClicked = Signal(QUrl)
 
-    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:  # noqa: N802, ANN001
+    def acceptNavigationRequest(self, url: QUrl, nav_type, is_main_frame: bool) -> bool:
         if nav_type == QWebEnginePage.NavigationType.NavigationTypeLinkClicked:
             self.linkClicked.emit(url)
             return False
         return url.scheme() in ("recap", "data", "about")
 
-    def javaScriptConsoleMessage(self, level, message, line, source) -> None:  # noqa: N802, ANN001
+    def javaScriptConsoleMessage(self, level, message, line, source) -> None:
         pass
 
 
@@ -155,7 +155,7 @@ class PreviewView(QWebEngineView):
     userScrolled = Signal(float)  # the writer scrolled the page: source line at its top
     lineClicked = Signal(int)  # the writer clicked the page: the source line under it
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.profile = QWebEngineProfile(self)  # off the record: nothing stored on disk
         self.files = ProjectFiles(self)
@@ -272,7 +272,7 @@ class PreviewView(QWebEngineView):
         self._scroll_top = self._scroll_reveal = None
         self._run(page_js.call("scroll", top, reveal), self._scrolled_by_us, moves=True)
 
-    def top_line(self, callback) -> None:  # noqa: ANN001
+    def top_line(self, callback) -> None:
         """Ask the page for the source line at the top of the view (callback(float))."""
         if self.loaded:
             self._run(page_js.call("lineAt"), lambda v: callback(v) if _number(v) else None)
@@ -296,7 +296,7 @@ class PreviewView(QWebEngineView):
         self._asking_line = True
         self._run(page_js.call("lineAt"), self._got_top_line)
 
-    def _got_top_line(self, value) -> None:  # noqa: ANN001
+    def _got_top_line(self, value) -> None:
         self._asking_line = False
         if self._ask_again:
             self._ask_again = False
@@ -305,7 +305,7 @@ class PreviewView(QWebEngineView):
         if _number(value) and self.follow_user_scroll:
             self.userScrolled.emit(float(value))
 
-    def _scrolled_by_us(self, y) -> None:  # noqa: ANN001
+    def _scrolled_by_us(self, y) -> None:
         self._busy = max(0, self._busy - 1)
         if _number(y):
             self._program_y = float(y)
@@ -323,7 +323,7 @@ class PreviewView(QWebEngineView):
             proxy.installEventFilter(self)
             self._proxy = proxy
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._proxy:
             kind = event.type()
             if kind in USER_SCROLL_EVENTS or (kind == QEvent.Type.MouseMove
@@ -345,7 +345,7 @@ class PreviewView(QWebEngineView):
         """A click at (x, y) in the view: emit lineClicked with the source line there."""
         zoom = self.zoomFactor() or 1.0
 
-        def done(line) -> None:  # noqa: ANN001
+        def done(line) -> None:
             if _number(line) and line >= 0:
                 self.lineClicked.emit(int(line))
 
@@ -354,7 +354,7 @@ class PreviewView(QWebEngineView):
 
     # --- running our scripts ----------------------------------------------------------
 
-    def _run(self, script: str, callback=None, *, moves: bool = False) -> None:  # noqa: ANN001
+    def _run(self, script: str, callback=None, *, moves: bool = False) -> None:
         """Run `script` in the ApplicationWorld; `moves`: it may scroll the page (so
         scroll reports until it is done are ours, not the writer's)."""
         if self._dying:
@@ -362,7 +362,7 @@ class PreviewView(QWebEngineView):
         if moves:
             self._busy += 1
 
-        def done(value) -> None:  # noqa: ANN001
+        def done(value) -> None:
             if self._dying:
                 return
             if value == page_js.NOT_READY and self._body is not None:
@@ -374,11 +374,11 @@ class PreviewView(QWebEngineView):
 
         self.page().runJavaScript(script, World, done)
 
-    def _patched(self, y, serial: int) -> None:  # noqa: ANN001
+    def _patched(self, y, serial: int) -> None:
         self._scrolled_by_us(y)
         self.patched.emit(serial)
 
-    def _shell_done(self, ok) -> None:  # noqa: ANN001
+    def _shell_done(self, ok) -> None:
         self._scrolled_by_us(None)
         if ok is False and self._body is not None:  # a different page structure: reload
             self.page().runJavaScript("window.scrollY", World,
@@ -404,7 +404,7 @@ class PreviewView(QWebEngineView):
         self.loaded = True  # patches sent from now on run after the body is in
         pieces = [p.page_html for p in body.pieces]
 
-        def done(ok) -> None:  # noqa: ANN001
+        def done(ok) -> None:
             if self._dying:
                 return
             if self.show_spoilers:
@@ -430,9 +430,9 @@ _LIVE_VIEWS: weakref.WeakSet = weakref.WeakSet()
 def _delete_live_views() -> None:
     for view in list(_LIVE_VIEWS):
         if shiboken6.isValid(view):
-            view._dying = True  # noqa: SLF001 - its pending scripts answer while it goes
+            view._dying = True  # its pending scripts answer while it goes
             shiboken6.delete(view)
 
 
-def _number(value) -> bool:  # noqa: ANN001
+def _number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)

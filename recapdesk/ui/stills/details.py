@@ -35,18 +35,18 @@ class _AltEdit(QPlainTextEdit):
 
     focusLost = Signal()
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001, N802
+    def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.focusLost.emit()
             event.accept()
             return
         super().keyPressEvent(event)
 
-    def focusOutEvent(self, event) -> None:  # noqa: ANN001, N802
+    def focusOutEvent(self, event) -> None:
         super().focusOutEvent(event)
         self.focusLost.emit()
 
-    def resizeEvent(self, event) -> None:  # noqa: ANN001, N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
 
@@ -329,6 +329,6 @@ class StillDetails(QWidget):
             return
         self.usageActivated.emit(str(path), int(line))
 
-    def hideEvent(self, event: QEvent) -> None:  # noqa: N802
+    def hideEvent(self, event: QEvent) -> None:
         self.commit()
         super().hideEvent(event)

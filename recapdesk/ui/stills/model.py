@@ -78,7 +78,7 @@ def _signature(path: Path | str) -> tuple[int, int] | None:
 class StillsModel(QAbstractListModel):
     """The stills of one project; thumbnails arrive from a ThumbnailLoader."""
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.series: Series | None = None
         self.items: list[StillItem] = []
@@ -215,10 +215,10 @@ class StillsModel(QAbstractListModel):
 
     # --- Qt model --------------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: ANN201
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
         if not index.isValid() or not 0 <= index.row() < len(self.items):
             return None
         item = self.items[index.row()]
@@ -281,13 +281,13 @@ class StillsModel(QAbstractListModel):
             flags |= Qt.ItemFlag.ItemIsDragEnabled
         return flags
 
-    def mimeTypes(self) -> list[str]:  # noqa: N802
+    def mimeTypes(self) -> list[str]:
         return [STILL_MIME, "text/plain"]
 
-    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
+    def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
-    def mimeData(self, indexes) -> QMimeData:  # noqa: ANN001, N802
+    def mimeData(self, indexes) -> QMimeData:
         """Dragging a still out: its figure Markdown as text, its name in our own format."""
         names = []
         for index in indexes:
@@ -307,7 +307,7 @@ FILTERS = ("episode", "all", "unused", "no_alt")
 class StillsFilter(QSortFilterProxyModel):
     """This episode / all / unused / missing alt, and a search by name or caption."""
 
-    def __init__(self, parent=None) -> None:  # noqa: ANN001
+    def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.mode = "all"
         self.text = ""
@@ -338,7 +338,7 @@ class StillsFilter(QSortFilterProxyModel):
         if episode != self.episode:
             self._change("episode", episode)
 
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
         model = self.sourceModel()
         if not isinstance(model, StillsModel) or row >= len(model.items):
             return False

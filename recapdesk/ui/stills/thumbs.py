@@ -75,7 +75,7 @@ class _Task(QRunnable):
             error = str(exc)
         except OSError as exc:
             error = f"cannot read the image: {exc.strerror or exc}"
-        except Exception as exc:  # noqa: BLE001 - a worker must always report back
+        except Exception as exc:  # a worker must always report back
             error = f"cannot make a thumbnail: {exc}"
         try:
             self.relay.done.emit(self.generation, self.name, image, info, error)
