@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from recapdesk.core import storage
 from recapdesk.core.project import copy_sample, is_project
 
 SAMPLE_FOLDER = "Sample Series"
@@ -20,9 +21,9 @@ def sample_project() -> Path:
     """The writable copy of the bundled sample series, made on first use."""
     dest = data_dir() / SAMPLE_FOLDER
     if not is_project(dest):
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if dest.exists() and not any(dest.iterdir()):
-            dest.rmdir()
+        storage.make_dirs(dest.parent)
+        if dest.is_dir() and not dest.is_symlink() and not any(dest.iterdir()):
+            storage.remove_tree(dest)  # an empty folder left by an earlier try
         if dest.exists():
             dest = data_dir() / f"{SAMPLE_FOLDER} (copy)"
             if is_project(dest):

@@ -88,8 +88,6 @@ def run_window(project: str | None = None, *, episode: str | None = None) -> int
 def shot(root: Path, out: Path, *, episode: str | None = None,
          size: tuple[int, int] = (1440, 900), panel: str = "outline") -> int:
     """Render the main window with a project open (read-only) into a PNG."""
-    import tempfile
-
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_app()
     from PySide6.QtCore import QBuffer, QEventLoop, QIODevice, QSettings, QTimer
@@ -99,7 +97,7 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
     from recapdesk.core.project import ProjectError
     from recapdesk.ui.main_window import MainWindow
 
-    scratch = Path(tempfile.mkdtemp(prefix="recapdesk-shot-"))  # the window's settings
+    scratch = storage.scratch_folder("recapdesk-shot-")  # the window's settings
     try:
         temp_settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(temp_settings, restore=False)

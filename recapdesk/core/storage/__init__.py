@@ -37,6 +37,7 @@ from recapdesk.core.storage.folders import (
     make_stage,
     merge_folder,
     remove_tree,
+    scratch_folder,
     swap_in_folder,
     write_staged,
 )
@@ -47,5 +48,5 @@ __all__ = [
     "content_hash", "copy_file", "copy_tree", "file_hash", "finish_writes", "flush_tree",
     "fsync_dir", "hard_link", "make_dirs", "make_stage", "merge_folder", "move_aside",
     "reason", "recover_strays", "remove", "remove_stale_temp_files", "remove_tree", "rename",
-    "swap_in_folder", "trash", "write_new", "write_staged", "write_together",
+    "scratch_folder", "swap_in_folder", "trash", "write_new", "write_staged", "write_together",
 ]

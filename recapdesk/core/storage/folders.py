@@ -26,6 +26,11 @@ def copy_tree(src: Path, dst: Path, *, ignore: Callable | None = None) -> None:
                            f"cannot copy {Path(src).name}: {reason(exc)}", str(dst)) from exc
 
 
+def scratch_folder(prefix: str) -> Path:
+    """A new private folder in the system's temp folder (remove it with `remove_tree`)."""
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
 def remove_tree(folder: Path) -> None:
     """Delete a folder the app made itself (a staging folder), quietly."""
     shutil.rmtree(folder, ignore_errors=True)
