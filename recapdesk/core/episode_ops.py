@@ -19,7 +19,6 @@ from recapdesk.core.project import (
     RENAMES_DIR,
     ProjectError,
     episode_bytes,
-    load_episode,
     save_episode,
 )
 from recapdesk.core.textfile import read_text
@@ -193,15 +192,3 @@ def trash_episode(series: Series, ep: Episode) -> None:
     except OSError as exc:
         raise ProjectError(exc.strerror or str(exc)) from exc
     series.episodes[:] = [e for e in series.episodes if e is not ep]
-
-
-def reload_episode(series: Series, path: Path) -> Episode | None:
-    """Re-read one episode of the series from disk (after an operation or outside edit)."""
-    path = Path(path)
-    for i, ep in enumerate(series.episodes):
-        if ep.path == path:
-            fresh, _ = load_episode(path)
-            series.episodes[i] = fresh
-            _sort(series)
-            return fresh
-    return None

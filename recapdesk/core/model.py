@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-LEVELS = ("error", "warning")
 SPOILER_LEVELS = ("none", "minor", "major")
 STATUSES = ("draft", "final")
 # the line a page puts above the recap for each spoiler level

@@ -42,7 +42,6 @@ class EditorTab(QWidget):
         self.notice = _banner("noticeBanner", self)
         self.notice_kind = ""
         self.editor = MarkdownEditor(self)
-        self.project_words: list[str] = []
         self._initial_text = text
         self.set_readonly(readonly_reason)
         self.find_bar = FindBar(self.editor)
@@ -56,7 +55,7 @@ class EditorTab(QWidget):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.find_bar)
 
-    def load(self, words) -> None:
+    def load(self, words: list[str]) -> None:
         """Set the project words, then the text (so a long text is highlighted once)."""
         self.editor.set_project_words(words)
         self.editor.set_document_text(self._initial_text)

@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from recapdesk.core.documents import Access, ReadOnly
+from recapdesk.core.inspection import InspectionJob, InspectionResult, TextInspection
 from recapdesk.core.model import Series
 from recapdesk.core.outline import reading_minutes
 from recapdesk.core.owners import describe_owner
@@ -29,6 +30,7 @@ from recapdesk.ui.controllers.recovery import JournalRecovery
 from recapdesk.ui.controllers.search import SearchAll
 from recapdesk.ui.controllers.stills import StillActions
 from recapdesk.ui.dialogs import Dialogs
+from recapdesk.ui.editor import MarkdownEditor
 from recapdesk.ui.editor_tab import EditorTab
 from recapdesk.ui.inspection import InspectionService, Snapshot
 from recapdesk.ui.menus import MAX_RECENT, WindowActions
@@ -58,7 +60,7 @@ class MainWindow(QMainWindow):
         self.dialogs = Dialogs()
         # word counts, headings, problems and still usages: worked out off the UI thread
         self.inspection = InspectionService(self._snapshot, self)
-        self._inspections: dict[Path, object] = {}  # path -> its latest TextInspection
+        self._inspections: dict[Path, TextInspection] = {}  # path -> its latest one
         self.setWindowTitle("RecapDesk")
         self.resize(1440, 900)
         self.setDocumentMode(True)
@@ -318,7 +320,7 @@ class MainWindow(QMainWindow):
         if focus:
             tab.editor.setFocus()
 
-    def _editor_words(self, editor) -> list[str]:
+    def _editor_words(self, editor: MarkdownEditor) -> list[str]:
         """Give the editor the project's episode ids; the words its spelling knows."""
         series = self.series
         if series is None:
@@ -469,7 +471,7 @@ class MainWindow(QMainWindow):
         return Snapshot(self.series, {path: b.text for path, b in buffers.items()},
                         frozenset(path for path, b in buffers.items() if b.readonly))
 
-    def _inspected(self, job, result) -> None:
+    def _inspected(self, job: InspectionJob, result: InspectionResult) -> None:
         """An inspection came back: counts, outline, and after a pause, problems and usages."""
         if not self.inspection.is_current(job, self.series):  # asked before a switch
             self.inspection.request(checks=result.problems is not None)

@@ -74,9 +74,6 @@ class SpellChecker:
         self._add(word)
         self._cache.clear()
 
-    def project_words(self) -> set[str]:
-        return set(self._project)
-
     def _add(self, entry: str) -> None:
         for m in WORD.finditer(str(entry)):
             token = _normal(m.group())

@@ -9,7 +9,6 @@ an older request generation (a project that was replaced) are dropped.
 
 from __future__ import annotations
 
-import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -151,10 +150,6 @@ class ThumbnailLoader(QObject):
             else:
                 self.ready.emit(name, image, info)
         self._pump()
-
-
-def is_ui_thread() -> bool:
-    return threading.current_thread() is threading.main_thread()
 
 
 # --- painting ------------------------------------------------------------------------
