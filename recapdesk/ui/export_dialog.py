@@ -192,6 +192,8 @@ class ExportDialog(QDialog):
 
     planStarted = Signal(object)  # PlanJob, before it starts
     writeStarted = Signal(object)  # WriteJob, before it starts (connect to its progress)
+    exportFinished = Signal(object)  # ExportSummary
+    exportFailed = Signal(str)  # the one-line message
     exportCancelled = Signal()  # cancelled, or the writer declined to export with errors
     _cancelRequested = Signal()
 
@@ -583,6 +585,7 @@ class ExportDialog(QDialog):
         self.summary_frame.show()
         self._say("")
         self.export_button.setText("Export Again")
+        self.exportFinished.emit(self.summary)
         self._close_if_asked()
 
     def _failed(self, message: str) -> None:
@@ -591,6 +594,7 @@ class ExportDialog(QDialog):
         self._set_busy(False)
         line = " ".join(message.split())
         self._say(f"Export failed: {line}", error=True)
+        self.exportFailed.emit(line)
         self._close_if_asked()
 
     def cancel(self) -> None:
