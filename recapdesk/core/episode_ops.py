@@ -2,8 +2,9 @@
 
 Each operation works on the file as it is on disk: the window saves open edits first
 and reloads the touched files afterwards. Front matter edits change only the lines of
-the keys they set (everything else stays byte for byte) and every write goes through
-`project.save_episode` (atomic). Nothing is ever hard-deleted: `trash_episode` uses
+the keys they set (`frontmatter.set_values`; everything else stays byte for byte). Each
+file is written atomically (`project.save_episode`); a renumbering changes all its files
+at once (`storage.write_together`). Nothing is ever hard-deleted: `trash_episode` uses
 the system trash.
 """
 
