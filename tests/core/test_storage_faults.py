@@ -379,3 +379,27 @@ def test_export_swap_is_one_atomic_exchange(sample_project: Path,
     export(proj.open_project(sample_project), ExportOptions(out=out))
     assert snapshot(out) != before
     assert _siblings(out) == ["a", "b", "site"]
+
+
+# faults of writing the temp file (a new file is linked into place, never replaced)
+TEMP_FAULTS = [f for f in FAULTS if not f.endswith("_at_replace")
+               and f != "locked_by_another_program"]
+
+
+@pytest.mark.parametrize("fault", TEMP_FAULTS)
+def test_an_interrupted_still_import_adds_nothing(project: Path, fault: str, make_image,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A still is created with `storage.write_new`: interrupted, no file appears (not even
+    an empty or half one) and stills.yaml is as it was."""
+    source = make_image(project.parent / "screenshot.png", size=(64, 36), fmt="PNG")
+    series = proj.open_project(project)
+    before = snapshot(project)
+    Faults(monkeypatch, project).apply(fault)
+    with pytest.raises((core_stills.StillError, KeyboardInterrupt, RuntimeError)) as caught:
+        core_stills.import_image(series, source, episode=None)
+    monkeypatch.undo()
+    assert snapshot(project) == before
+    if isinstance(caught.value, core_stills.StillError):
+        assert "\n" not in str(caught.value)
+    name = core_stills.import_image(proj.open_project(project), source, episode=None).name
+    assert (project / "stills" / name).read_bytes() == source.read_bytes()
