@@ -9,8 +9,10 @@ program. Each time: the previous content is intact, no temp file is left, the ca
 gets one clear error (the window tells the writer: see tests/ui/test_recovery.py), and
 the next attempt without the fault succeeds.
 
-Exports are interrupted at every progress step and at the final swap: the previous
-export stays as it was and no staging folder is left.
+A new still (`storage.write_new`) meets the same faults: no file appears. Exports are
+interrupted at every progress step and at the final swap: the previous export stays as
+it was and no staging folder is left. Renumbering (`storage.write_together`) is
+interrupted at every step in tests/core/test_renames.py.
 
 The faults only hit files under the test's own folder (the patched functions pass
 every other call through), so pytest and Qt are not disturbed.
