@@ -19,6 +19,7 @@ from recapdesk.core.episode_ops import (
 )
 from recapdesk.core.outline import renumber
 from recapdesk.core.project import ProjectError, open_project
+from tests.core.conftest import changed_lines
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -27,12 +28,6 @@ def episode(title: str, number: int, *, status: str = "final", extra: str = "",
             body: str = "Body text.\n") -> str:
     return (f'---\ntitle: "{title}"   # the headline\nseason: 1\nepisode: {number}\n'
             f"status: {status}             # draft | final\n{extra}---\n{body}")
-
-
-def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
-    a, b = before.splitlines(), after.splitlines()
-    assert len(a) == len(b)
-    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
 
 
 def body_of(path: Path) -> bytes:

@@ -5,18 +5,13 @@ from __future__ import annotations
 import pytest
 
 from recapdesk.core import frontmatter
+from tests.core.conftest import changed_lines
 
 
 def episode(title: str, number: int, *, status: str = "final", extra: str = "",
             body: str = "Body text.\n") -> str:
     return (f'---\ntitle: "{title}"   # the headline\nseason: 1\nepisode: {number}\n'
             f"status: {status}             # draft | final\n{extra}---\n{body}")
-
-
-def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
-    a, b = before.splitlines(), after.splitlines()
-    assert len(a) == len(b)
-    return [(x, y) for x, y in zip(a, b, strict=True) if x != y]
 
 
 def test_set_front_values_touches_only_those_lines() -> None:
