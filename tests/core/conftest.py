@@ -143,3 +143,10 @@ def data_uri_images(html: str) -> list[tuple[str, tuple[int, int]]]:
 
 def siblings(out: Path) -> list[str]:
     return sorted(p.name for p in out.parent.iterdir())
+
+
+def episode(title: str, number: int, *, status: str = "final", extra: str = "",
+            body: str = "Body text.\n") -> str:
+    """A recap file's text whose front matter keeps comments after its values."""
+    return (f'---\ntitle: "{title}"   # the headline\nseason: 1\nepisode: {number}\n'
+            f"status: {status}             # draft | final\n{extra}---\n{body}")

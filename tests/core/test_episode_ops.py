@@ -19,15 +19,9 @@ from recapdesk.core.episode_ops import (
 )
 from recapdesk.core.outline import renumber
 from recapdesk.core.project import ProjectError, open_project
-from tests.core.conftest import changed_lines
+from tests.core.conftest import changed_lines, episode
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def episode(title: str, number: int, *, status: str = "final", extra: str = "",
-            body: str = "Body text.\n") -> str:
-    return (f'---\ntitle: "{title}"   # the headline\nseason: 1\nepisode: {number}\n'
-            f"status: {status}             # draft | final\n{extra}---\n{body}")
 
 
 def body_of(path: Path) -> bytes:

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recapdesk.core import frontmatter
-from tests.core.conftest import changed_lines
-
-
-def episode(title: str, number: int, *, status: str = "final", extra: str = "",
-            body: str = "Body text.\n") -> str:
-    return (f'---\ntitle: "{title}"   # the headline\nseason: 1\nepisode: {number}\n'
-            f"status: {status}             # draft | final\n{extra}---\n{body}")
+from tests.core.conftest import changed_lines, episode
 
 
 def test_set_front_values_touches_only_those_lines() -> None:
