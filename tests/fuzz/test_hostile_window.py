@@ -30,8 +30,7 @@ from tests.fuzz.hostile import (  # noqa: E402
     snapshot,
 )
 from tests.fuzz.test_hostile_cli import MANIFEST_MESSAGES  # noqa: E402
-from tests.ui.test_main_window import run_js, show, wait_js, wait_preview  # noqa: E402
-from tests.ui.test_recovery import safety_window  # noqa: E402
+from tests.ui.conftest import run_js, safety_window, show, wait_js, wait_preview  # noqa: E402
 
 NOT_RUN = ("(function(){var b=document.body; return JSON.stringify({"
            "pwned: typeof window.pwned, title: document.title,"

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.ui.conftest import snapshot
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "sample"
 
@@ -29,13 +31,6 @@ def env_for(tmp_path: Path) -> dict[str, str]:
             "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox", "HOME": str(home),
             "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data"),
             "XDG_CACHE_HOME": str(home / "cache")}
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """The writer's files (app state under .recapdesk/, such as caches, is not theirs)."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.relative_to(folder).parts[0] != ".recapdesk"}
 
 
 # --- recapdesk shot ------------------------------------------------------------------------

@@ -1,16 +1,12 @@
-"""The Markdown editor and its find bar, driven through the real widgets (pytest-qt)."""
+"""The Markdown editor: loading text, lists, completion, spell check, highlighting."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QApplication
 
-from recapdesk.core.search import Query
-from recapdesk.ui.editor import FindBar, MarkdownEditor
+from recapdesk.ui.editor import MarkdownEditor
 from recapdesk.ui.editor.highlighter import (
     REGION_ALSO_READ,
     REGION_FRONT,
@@ -19,45 +15,8 @@ from recapdesk.ui.editor.highlighter import (
     region_of,
 )
 from recapdesk.ui.editor.spelling import SpellChecker
-
-SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample" / "episodes" / "s01e03.md"
-
-DOC = ("Jun-ho takes the boat out.\n\nThe fog comes down fast.\nHe hears a horn.\n\n"
-       "- Will she sell?\n- Why the tape?\n")
-
-
-@pytest.fixture
-def editor(qtbot) -> MarkdownEditor:
-    ed = MarkdownEditor()
-    qtbot.addWidget(ed)
-    ed.resize(900, 700)
-    with qtbot.waitActive(ed):
-        ed.show()
-        ed.activateWindow()
-    ed.setFocus()
-    qtbot.waitUntil(ed.hasFocus)
-    return ed
-
-
-def at(text: str, needle: str, offset: int = 0) -> int:
-    return text.index(needle) + offset
-
-
-def select(editor: MarkdownEditor, start: int, end: int | None = None) -> None:
-    cursor = editor.textCursor()
-    cursor.setPosition(start)
-    cursor.setPosition(start if end is None else end, QTextCursor.MoveMode.KeepAnchor)
-    editor.setTextCursor(cursor)
-
-
-def assert_one_undo_step(editor: MarkdownEditor, before: str, after: str) -> None:
-    """The edit gave `after`; one undo restores `before` exactly; redo gives `after`."""
-    assert editor.document_text() == after
-    editor.undo()
-    assert editor.document_text() == before
-    assert not editor.document().isUndoAvailable()
-    editor.redo()
-    assert editor.document_text() == after
+from tests.ui.conftest import DOC, assert_one_undo_step, at, select
+from tests.ui.conftest import SAMPLE_EPISODE as SAMPLE
 
 
 def formats_of(editor: MarkdownEditor, line: int) -> list:
@@ -80,7 +39,6 @@ def underlined_words(editor: MarkdownEditor, line: int) -> list[str]:
 
 
 # ==================================================================== loading
-
 
 def test_set_document_text_is_not_an_edit(editor: MarkdownEditor, qtbot) -> None:
     with qtbot.assertNotEmitted(editor.textChanged):
@@ -134,6 +92,17 @@ def test_insert_markdown_is_one_undo_step(editor: MarkdownEditor) -> None:
                          "Before ![A still](../stills/a.jpg \"Caption\")\n\nafter")
 
 
+def test_replace_all_text_is_one_undo_step_and_keeps_the_cursor(editor: MarkdownEditor) -> None:
+    editor.set_document_text(DOC)
+    select(editor, at(DOC, "horn"))
+    new = DOC.replace("Jun-ho", "Jun-ho Kim").replace("tape", "cassette")
+    editor.replace_all_text(new.replace("\n", "\r\n"))
+    assert editor.textCursor().position() == at(new, "horn")
+    assert not editor.textCursor().hasSelection()
+    assert editor.document().isModified()
+    assert_one_undo_step(editor, DOC, new)
+
+
 def test_writing_font_covers_cjk_and_column_is_centred(editor: MarkdownEditor) -> None:
     families = editor.font().families()
     assert "Noto Serif CJK KR" in families or "Noto Sans CJK KR" in families
@@ -146,175 +115,7 @@ def test_writing_font_covers_cjk_and_column_is_centred(editor: MarkdownEditor) -
     assert editor.viewportMargins().left() == 0
 
 
-# ============================================================ spoiler helpers
-
-CASES = {
-    "collapsed": (at(DOC, "boat", 1), None),
-    "partial": (at(DOC, "the boat"), at(DOC, " out")),
-    "two_paragraphs": (at(DOC, "boat"), at(DOC, "fog", 3)),
-    "list_item": (at(DOC, "sell", 2), None),
-}
-
-INLINE = {
-    "collapsed": DOC.replace("the boat", "the ||boat||"),
-    "partial": DOC.replace("the boat", "||the boat||"),
-    "two_paragraphs": DOC.replace("the boat out.", "the ||boat out.||").replace(
-        "The fog", "||The fog||"),
-    "list_item": DOC.replace("she sell?", "she ||sell||?"),
-}
-
-P1, P2 = "Jun-ho takes the boat out.", "The fog comes down fast.\nHe hears a horn."
-BLOCK = {
-    "collapsed": DOC.replace(P1, f"::: spoiler Secret\n\n{P1}\n\n:::"),
-    "partial": DOC.replace(P1, f"::: spoiler Secret\n\n{P1}\n\n:::"),
-    "two_paragraphs": DOC.replace(f"{P1}\n\n{P2}", f"::: spoiler Secret\n\n{P1}\n\n{P2}\n\n:::"),
-    "list_item": DOC.replace("- Will she sell?\n",
-                             "::: spoiler Secret\n\n- Will she sell?\n\n:::\n\n"),
-}
-
-WARNING = "– This recap contains major spoilers! –"
-WARN = {
-    "collapsed": f"{WARNING}\n\n{DOC}",
-    "partial": f"{WARNING}\n\n{DOC}",
-    "two_paragraphs": f"{WARNING}\n\n{DOC}",
-    "list_item": DOC.replace("- Will she sell?\n", f"{WARNING}\n\n- Will she sell?\n"),
-}
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_inline_spoiler(editor: MarkdownEditor, case: str) -> None:
-    editor.set_document_text(DOC)
-    select(editor, *CASES[case])
-    editor.wrap_inline_spoiler()
-    assert_one_undo_step(editor, DOC, INLINE[case])
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_spoiler_block(editor: MarkdownEditor, case: str) -> None:
-    editor.set_document_text(DOC)
-    select(editor, *CASES[case])
-    editor.wrap_spoiler_block("Secret")
-    assert_one_undo_step(editor, DOC, BLOCK[case])
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_spoiler_warning(editor: MarkdownEditor, case: str) -> None:
-    editor.set_document_text(DOC)
-    select(editor, *CASES[case])
-    editor.insert_spoiler_warning("major")
-    assert_one_undo_step(editor, DOC, WARN[case])
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_unwrap_inline(editor: MarkdownEditor, case: str) -> None:
-    wrapped = INLINE[case]
-    editor.set_document_text(wrapped)
-    start, end = CASES[case]
-    editor.setTextCursor(QTextCursor(editor.document()))
-    # put the cursor/selection on the wrapped text (shifted past the opening markers)
-    select(editor, start + 2, (end or start) + 2)
-    editor.unwrap_spoiler()
-    assert_one_undo_step(editor, wrapped, DOC)
-
-
-@pytest.mark.parametrize("case", CASES)
-def test_unwrap_block(editor: MarkdownEditor, case: str) -> None:
-    wrapped = BLOCK[case]
-    editor.set_document_text(wrapped)
-    inside = at(wrapped, "::: spoiler Secret") + len("::: spoiler Secret\n\n") + 3
-    select(editor, inside)
-    editor.unwrap_spoiler()
-    assert_one_undo_step(editor, wrapped, DOC)
-
-
-def test_unwrap_block_from_sample_episode(editor: MarkdownEditor) -> None:
-    text = SAMPLE.read_text(encoding="utf-8")
-    editor.set_document_text(text)
-    select(editor, at(text, "The episode ends on"))
-    editor.unwrap_spoiler()
-    expected = text.replace("::: spoiler\n\nThe episode ends on", "The episode ends on").replace(
-        "how dare you.\n\n:::\n", "how dare you.\n")
-    assert_one_undo_step(editor, text, expected)
-
-
-def test_unwrap_outside_spoilers_changes_nothing(editor: MarkdownEditor) -> None:
-    editor.set_document_text(DOC)
-    select(editor, 3)
-    editor.unwrap_spoiler()
-    assert editor.document_text() == DOC
-    assert not editor.document().isUndoAvailable()
-
-
-def test_block_action_asks_for_a_label(editor: MarkdownEditor) -> None:
-    editor.set_document_text(DOC)
-    select(editor, *CASES["collapsed"])
-    asked: list[bool] = []
-    editor.label_prompt = lambda: asked.append(True) or None  # cancelled
-    editor.actions_by_name["spoiler_block"].trigger()
-    assert asked and editor.document_text() == DOC
-    editor.label_prompt = lambda: "  "  # accepted, no label
-    editor.actions_by_name["spoiler_block"].trigger()
-    assert_one_undo_step(editor, DOC, DOC.replace(P1, f"::: spoiler\n\n{P1}\n\n:::"))
-
-
-def test_shortcuts_drive_the_helpers(editor: MarkdownEditor, qtbot) -> None:
-    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-    editor.set_document_text(DOC)
-    select(editor, *CASES["collapsed"])
-    qtbot.keyClick(editor, Qt.Key.Key_S, ctrl_shift)
-    assert editor.document_text() == INLINE["collapsed"]
-    qtbot.keyClick(editor, Qt.Key.Key_U, ctrl_shift)
-    assert editor.document_text() == DOC
-    editor.label_prompt = lambda: "Secret"
-    qtbot.keyClick(editor, Qt.Key.Key_B, ctrl_shift)
-    assert editor.document_text() == BLOCK["collapsed"]
-    editor.undo()
-    select(editor, *CASES["collapsed"])
-    qtbot.keyClick(editor, Qt.Key.Key_W, ctrl_shift)
-    assert editor.document_text() == WARN["collapsed"]
-
-
-def test_actions_have_names_icons_and_shortcuts(editor: MarkdownEditor) -> None:
-    expected = {"inline_spoiler": "Ctrl+Shift+S", "spoiler_block": "Ctrl+Shift+B",
-                "unwrap_spoiler": "Ctrl+Shift+U", "spoiler_warning": "Ctrl+Shift+W",
-                "find": "Ctrl+F", "replace": "Ctrl+H"}
-    assert set(editor.actions_by_name) == set(expected)
-    for name, keys in expected.items():
-        action = editor.actions_by_name[name]
-        assert action.shortcut().toString() == keys
-        assert not action.icon().isNull()
-        assert action.text() and action.toolTip()
-
-
-def test_warning_action_uses_the_episode_level(editor: MarkdownEditor) -> None:
-    text = "---\nspoilers: minor\n---\nBody.\n"
-    editor.set_document_text(text)
-    select(editor, at(text, "Body"))
-    editor.actions_by_name["spoiler_warning"].trigger()
-    assert editor.document_text() == text.replace(
-        "Body.", "– This recap contains minor spoilers! –\n\nBody.")
-
-
-def test_set_spoiler_level_with_and_without_the_key(editor: MarkdownEditor) -> None:
-    with_key = "---\ntitle: \"X\"\nspoilers: major   # none | minor | major\n---\nBody text.\n"
-    editor.set_document_text(with_key)
-    select(editor, at(with_key, "text"))
-    editor.set_spoiler_level("minor")
-    assert editor.textCursor().position() == at(with_key, "text")  # the cursor stays put
-    assert_one_undo_step(editor, with_key, with_key.replace("major   #", "minor   #"))
-    assert editor.spoiler_level() == "minor"
-
-    without = "---\ntitle: X\nepisode: 2\nruntime: 50\ndate: 2024-01-01\n---\nBody.\n"
-    editor.set_document_text(without)
-    editor.set_spoiler_level("none")
-    assert_one_undo_step(editor, without, without.replace("runtime: 50\n",
-                                                          "runtime: 50\nspoilers: none\n"))
-    with pytest.raises(ValueError):
-        editor.set_spoiler_level("extreme")
-
-
 # ========================================================== list continuation
-
 
 def test_bullets_continue_on_enter(editor: MarkdownEditor, qtbot) -> None:
     editor.set_document_text("")
@@ -421,7 +222,6 @@ def test_wikilink_completion_escape_and_no_popup_in_code(editor: MarkdownEditor,
 
 # =============================================================== spell check
 
-
 def test_spell_check_marks_misspelt_words_not_cast(editor: MarkdownEditor) -> None:
     assert editor.spellcheck_available, editor.spellcheck_status
     editor.set_document_text("Seo-rin found teh tape in Jun-ho's jacket.")
@@ -488,7 +288,6 @@ def test_spell_check_off_without_dictionary(editor: MarkdownEditor) -> None:
 
 
 # =============================================================== highlighting
-
 
 def test_highlighter_distinguishes_heading_spoiler_block_and_inline(editor: MarkdownEditor
                                                                     ) -> None:
@@ -575,239 +374,3 @@ def _blocks_backwards(doc):
     while block.isValid():
         yield block
         block = block.previous()
-
-
-# ================================================================= find bar
-
-
-@pytest.fixture
-def bar(editor: MarkdownEditor, qtbot) -> FindBar:
-    return FindBar(editor)
-
-
-def open_bar(editor: MarkdownEditor, bar: FindBar, qtbot, replace: bool = False) -> None:
-    editor.actions_by_name["replace" if replace else "find"].trigger()
-    qtbot.waitUntil(bar.isVisible)
-
-
-def test_ctrl_f_opens_the_bar_prefilled(editor: MarkdownEditor, bar: FindBar,
-                                        qtbot) -> None:
-    editor.set_document_text("The horn in the fog.")
-    select(editor, 4, 8)
-    qtbot.keyClick(editor, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(bar.isVisible)
-    assert bar.find_edit.text() == "horn"
-    assert not bar.replace_visible()
-    assert bar.count_label.text() == "1 of 1"
-    qtbot.waitUntil(bar.find_edit.hasFocus)
-    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Escape)
-    assert not bar.isVisible()
-    assert editor.extraSelections() == []
-    qtbot.keyClick(editor, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(bar.isVisible)
-    assert bar.replace_visible()
-
-
-def test_find_next_with_regex(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:
-    text = "Episode 1 recap. See episode 22 and episodes 3-4. EPISODE 9!"
-    editor.set_document_text(text)
-    open_bar(editor, bar, qtbot)
-    bar.regex_toggle.setChecked(True)
-    qtbot.keyClicks(bar.find_edit, r"episode \d+")
-    assert editor.textCursor().selectedText() == "Episode 1"  # found as you type
-    assert bar.count_label.text() == "1 of 3"
-    assert len(editor.extraSelections()) == 3
-    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)
-    assert editor.textCursor().selectedText() == "episode 22"
-    qtbot.mouseClick(bar.next_button, Qt.MouseButton.LeftButton)
-    assert editor.textCursor().selectedText() == "EPISODE 9"
-    assert bar.count_label.text() == "3 of 3"
-    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)  # wraps round
-    assert editor.textCursor().selectedText() == "Episode 1"
-    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
-    assert editor.textCursor().selectedText() == "EPISODE 9"
-    bar.case_toggle.setChecked(True)
-    assert bar.count_label.text() == "1 of 1"  # only "episode 22"
-    assert editor.textCursor().selectedText() == "episode 22"
-
-
-def test_find_whole_word(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:
-    editor.set_document_text("cat concat cat, cats")
-    open_bar(editor, bar, qtbot)
-    qtbot.keyClicks(bar.find_edit, "cat")
-    assert bar.count_label.text() == "1 of 4"
-    bar.word_toggle.setChecked(True)
-    assert bar.count_label.text() == "1 of 2"
-    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)
-    assert editor.selection_span() == (11, 14)
-    bar.find_edit.setText("dog")
-    assert bar.count_label.text() == "No matches"
-
-
-def test_replace_all_is_one_undo_step(editor: MarkdownEditor, bar: FindBar,
-                                      qtbot) -> None:
-    text = "The horn. A horn! Horns and the HORN."
-    editor.set_document_text(text)
-    open_bar(editor, bar, qtbot, replace=True)
-    bar.word_toggle.setChecked(True)
-    qtbot.keyClicks(bar.find_edit, "horn")
-    qtbot.keyClicks(bar.replace_edit, "bell")
-    qtbot.mouseClick(bar.replace_all_button, Qt.MouseButton.LeftButton)
-    assert bar.count_label.text() == "3 replaced"
-    assert_one_undo_step(editor, text, "The bell. A bell! Horns and the bell.")
-
-
-def test_replace_one_by_one_with_groups(editor: MarkdownEditor, bar: FindBar,
-                                        qtbot) -> None:
-    text = "Episode 3 then Episode 4."
-    editor.set_document_text(text)
-    open_bar(editor, bar, qtbot, replace=True)
-    bar.regex_toggle.setChecked(True)
-    qtbot.keyClicks(bar.find_edit, r"Episode (\d)")
-    qtbot.keyClicks(bar.replace_edit, r"Ep. \1")
-    qtbot.keyClick(bar.replace_edit, Qt.Key.Key_Return)
-    assert editor.document_text() == "Ep. 3 then Episode 4."
-    assert editor.textCursor().selectedText() == "Episode 4"
-    qtbot.mouseClick(bar.replace_button, Qt.MouseButton.LeftButton)
-    assert editor.document_text() == "Ep. 3 then Ep. 4."
-    editor.undo()
-    assert editor.document_text() == "Ep. 3 then Episode 4."
-
-
-def test_bad_regex_shows_a_message(editor: MarkdownEditor, bar: FindBar, qtbot) -> None:
-    editor.set_document_text("a (b) c")
-    open_bar(editor, bar, qtbot)
-    bar.regex_toggle.setChecked(True)
-    qtbot.keyClicks(bar.find_edit, "(b")
-    assert bar.message.isVisible()
-    assert bar.message.text() == (
-        "Bad regular expression: missing ), unterminated subpattern (at character 1)")
-    assert bar.find_edit.property("error") is True
-    qtbot.mouseClick(bar.replace_all_button, Qt.MouseButton.LeftButton)
-    assert editor.document_text() == "a (b) c"
-    qtbot.keyClicks(bar.find_edit, ")")
-    assert not bar.message.isVisible()
-    assert bar.count_label.text() == "1 of 1"
-    bar.regex_toggle.setChecked(False)
-    bar.find_edit.setText("(b")  # literal text: fine
-    assert not bar.message.isVisible() and bar.count_label.text() == "1 of 1"
-
-
-def test_all_episodes_mode_emits_requests(editor: MarkdownEditor, bar: FindBar,
-                                          qtbot) -> None:
-    editor.set_document_text("horn here")
-    open_bar(editor, bar, qtbot, replace=True)
-    qtbot.keyClicks(bar.find_edit, "horn")
-    bar.word_toggle.setChecked(True)
-    with qtbot.waitSignal(bar.searchAllRequested) as search:
-        bar.all_toggle.setChecked(True)
-    assert search.args == [Query("horn", regex=False, whole_word=True, case_sensitive=False)]
-    with qtbot.waitSignal(bar.searchAllRequested) as search:
-        qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)
-    assert search.args[0].pattern == "horn"
-    qtbot.keyClicks(bar.replace_edit, "bell")
-    with qtbot.waitSignal(bar.replaceAllRequested) as replace:
-        qtbot.mouseClick(bar.replace_all_button, Qt.MouseButton.LeftButton)
-    assert replace.args == [Query("horn", whole_word=True), "bell"]
-    assert editor.document_text() == "horn here"  # the window does it, for every episode
-
-
-def test_find_bar_follows_another_editor(editor: MarkdownEditor, bar: FindBar,
-                                         qtbot) -> None:
-    other = MarkdownEditor()
-    qtbot.addWidget(other)
-    other.set_document_text("x horn x horn")
-    editor.set_document_text("nothing")
-    open_bar(editor, bar, qtbot)
-    qtbot.keyClicks(bar.find_edit, "horn")
-    assert bar.count_label.text() == "No matches"
-    bar.set_editor(other)
-    assert bar.editor() is other
-    bar.find_next()
-    assert other.textCursor().selectedText() == "horn"
-
-
-# ======================================================= window integration
-
-
-def test_replace_all_text_is_one_undo_step_and_keeps_the_cursor(editor: MarkdownEditor) -> None:
-    editor.set_document_text(DOC)
-    select(editor, at(DOC, "horn"))
-    new = DOC.replace("Jun-ho", "Jun-ho Kim").replace("tape", "cassette")
-    editor.replace_all_text(new.replace("\n", "\r\n"))
-    assert editor.textCursor().position() == at(new, "horn")
-    assert not editor.textCursor().hasSelection()
-    assert editor.document().isModified()
-    assert_one_undo_step(editor, DOC, new)
-
-
-def test_read_only_editor_refuses_helpers(editor: MarkdownEditor, qtbot) -> None:
-    editor.set_document_text(DOC)
-    editor.setReadOnly(True)
-    select(editor, *CASES["collapsed"])
-    editor.wrap_inline_spoiler()
-    editor.wrap_spoiler_block("x")
-    editor.insert_spoiler_warning()
-    editor.set_spoiler_level("major")
-    editor.insert_markdown("x")
-    qtbot.keyClick(editor, Qt.Key.Key_Return)
-    assert editor.replace_all_matches(Query("boat"), "ship") == 0
-    assert editor.document_text() == DOC
-    assert not editor.document().isUndoAvailable()
-
-
-def test_editor_shortcuts_win_over_same_keys_in_the_window(qtbot) -> None:
-    from PySide6.QtGui import QAction, QKeySequence
-    from PySide6.QtWidgets import QMainWindow
-
-    window = QMainWindow()
-    qtbot.addWidget(window)
-    editor = MarkdownEditor()
-    window.setCentralWidget(editor)
-    calls: list[str] = []
-    duplicate = QAction("Inline spoiler (window)", window)
-    duplicate.setShortcut(QKeySequence("Ctrl+Shift+S"))
-    duplicate.triggered.connect(lambda: calls.append("window"))
-    window.addAction(duplicate)
-    window.resize(800, 600)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    editor.setFocus()
-    qtbot.waitUntil(editor.hasFocus)
-    editor.set_document_text(DOC)
-    select(editor, *CASES["collapsed"])
-    qtbot.keyClick(editor, Qt.Key.Key_S,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert editor.document_text() == INLINE["collapsed"]  # done once, not ambiguous
-    assert calls == []
-
-
-def test_find_bar_in_a_layout_opens_with_show_bar(qtbot) -> None:
-    from PySide6.QtWidgets import QVBoxLayout, QWidget
-
-    holder = QWidget()
-    qtbot.addWidget(holder)
-    editor = MarkdownEditor(holder)
-    bar = FindBar(editor)
-    bar.setParent(holder)
-    layout = QVBoxLayout(holder)
-    layout.addWidget(editor, 1)
-    layout.addWidget(bar)
-    holder.resize(800, 600)
-    holder.show()
-    qtbot.waitExposed(holder)
-    assert bar.graphicsEffect() is None  # a flat strip, not a floating card
-    editor.set_document_text("one horn, two horns")
-    bar.show_bar(replace=True)
-    qtbot.waitUntil(bar.isVisible)
-    assert bar.replace_visible()
-    assert bar.geometry().top() >= editor.geometry().bottom()  # below the editor
-    assert bar.width() == editor.width()
-    qtbot.keyClicks(bar.find_edit, "horn")
-    assert bar.count_label.text() == "1 of 2"
-    qtbot.keyClick(bar.find_edit, Qt.Key.Key_Return)
-    assert editor.selection_span() == (14, 18)
-    qtbot.keyClicks(bar.replace_edit, "bell")
-    qtbot.keyClick(bar.replace_edit, Qt.Key.Key_Return)  # Enter must not reach the editor
-    assert editor.document_text() == "one horn, two bells"

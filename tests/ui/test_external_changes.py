@@ -19,16 +19,9 @@ from PySide6.QtGui import QTextCursor
 from recapdesk.core import locking, owners
 from recapdesk.core.search import Query
 from recapdesk.ui.main_window import MainWindow
-from tests.ui.test_main_window import show, tab_text, type_paragraph
-from tests.ui.test_recovery import dead_owner, plant_lock, safety_window
+from tests.ui.conftest import dead_owner, plant_lock, safety_window, show, tab_text, type_paragraph
 
-EP1 = "episodes/s01e01.md"
 SENTENCE = "The whole island has noticed the three days."
-
-
-@pytest.fixture
-def settings_file(tmp_path: Path) -> Path:
-    return tmp_path / "settings.ini"
 
 
 @pytest.fixture

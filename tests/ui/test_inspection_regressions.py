@@ -103,7 +103,7 @@ def test_an_old_project_s_answer_is_not_shown_after_a_switch(qtbot, tmp_path: Pa
     import os
     import signal
 
-    from tests.ui.test_main_window import (
+    from tests.ui.conftest import (
         editor_of,
         inspected,
         new_window,

@@ -30,14 +30,7 @@ from recapdesk.ui import inspection as inspection_service
 from recapdesk.ui.inspection import MAX_RESTARTS, InspectionService, Snapshot, shared_process
 from recapdesk.ui.main_window import MainWindow
 from recapdesk.ui.outline import WORDS_ROLE
-from tests.ui.test_main_window import (
-    FakeDialogs,
-    editor_of,
-    episode_path,
-    inspected,
-    show,
-    type_paragraph,
-)
+from tests.ui.conftest import FakeDialogs, editor_of, episode_path, inspected, show, type_paragraph
 
 WAIT = 30_000  # ms: generous deadlines for qtbot.waitUntil
 
@@ -171,11 +164,6 @@ def no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def series(sample_project: Path) -> Series:
     return open_project(sample_project)
-
-
-@pytest.fixture
-def settings_file(tmp_path: Path) -> Path:
-    return tmp_path / "settings.ini"
 
 
 @pytest.fixture

@@ -26,8 +26,8 @@ from recapdesk.ui.editor import MarkdownEditor  # noqa: E402
 from recapdesk.ui.main_window import MainWindow  # noqa: E402
 from recapdesk.ui.preview.sync import top_line  # noqa: E402
 from recapdesk.ui.preview.view import ProjectFiles  # noqa: E402
+from tests.ui.conftest import JS_TIMEOUT, editor_of  # noqa: E402
 
-JS_TIMEOUT = 20_000
 World = QWebEngineScript.ScriptWorldId.ApplicationWorld
 WORDS = ("ferry island tape harbour captain guesthouse lamp suitcase dog resort scout "
          "coffee horn voice drama camera quiet premiere sound tangerine").split()
@@ -78,12 +78,6 @@ def window(qtbot, tmp_path: Path, project: Path) -> MainWindow:
     qtbot.waitExposed(win)
     qtbot.waitUntil(win.preview_is_ready, timeout=30_000)
     return win
-
-
-def editor_of(win: MainWindow) -> MarkdownEditor:
-    tab = win.current_tab()
-    assert tab is not None
-    return tab.editor
 
 
 def run_js(qtbot, win: MainWindow, script: str) -> Any:

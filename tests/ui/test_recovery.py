@@ -10,8 +10,6 @@ import errno
 import json
 import os
 import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -19,64 +17,18 @@ import pytest
 
 from recapdesk.core import locking, owners, storage
 from recapdesk.core.journal import Journal
-from recapdesk.ui.main_window import MainWindow
 from recapdesk.ui.session import JOURNAL_MAX_MS, Session
-from tests.ui.test_main_window import (
-    FakeDialogs,
+from tests.ui.conftest import (
+    dead_owner,
     editor_of,
-    new_window,
+    plant_lock,
+    safety_window,
     show,
     tab_text,
     type_paragraph,
 )
 
 EP1 = "episodes/s01e01.md"
-
-
-class SafetyDialogs(FakeDialogs):
-    """FakeDialogs that also answer the safety questions (scripted, recorded)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.recover_answers: list[str] = []
-        self.locked_answer = "cancel"
-        self.deleted_answer = "save_again"
-        self.conflict_answers: list[str] = []
-
-    def recover(self, parent, name: str, journal_text: str, disk_text: str) -> str:
-        self.calls.append(("recover", name, journal_text, disk_text))
-        return self.recover_answers.pop(0) if self.recover_answers else "restore"
-
-    def project_locked(self, parent, owner: str) -> str:
-        self.calls.append(("project_locked", owner))
-        return self.locked_answer
-
-    def deleted_on_disk(self, parent, name: str) -> str:
-        self.calls.append(("deleted_on_disk", name))
-        return self.deleted_answer
-
-    def resolve_conflict(self, parent, name: str) -> str:
-        self.calls.append(("resolve_conflict", name))
-        return self.conflict_answers.pop(0) if self.conflict_answers else self.conflict_answer
-
-    def show_diff(self, parent, title: str, intro: str, diff: str) -> None:
-        self.calls.append(("show_diff", title, diff))
-
-
-def safety_window(qtbot, settings_file: Path) -> MainWindow:
-    window = new_window(qtbot, settings_file)
-    window.dialogs = SafetyDialogs()
-    return window
-
-
-def dead_pid() -> int:
-    child = subprocess.Popen([sys.executable, "-c", "pass"])
-    child.wait()
-    return child.pid
-
-
-def dead_owner() -> dict:
-    return {"pid": dead_pid(), "host": socket.gethostname(), "time": time.time() - 30}
 
 
 def plant(project: Path, rel: str, text: str, base_hash: str | None,
@@ -93,17 +45,6 @@ def plant(project: Path, rel: str, text: str, base_hash: str | None,
         "owner": owner, "text_hash": storage.content_hash(text.encode("utf-8")), "text": text,
     }), "utf-8")
     return path
-
-
-def plant_lock(project: Path, owner: dict) -> None:
-    state = project / ".recapdesk"
-    state.mkdir(exist_ok=True)
-    (state / locking.LOCK_NAME).write_text(json.dumps(owner), "utf-8")
-
-
-@pytest.fixture
-def settings_file(tmp_path: Path) -> Path:
-    return tmp_path / "settings.ini"
 
 
 # --- the journal -------------------------------------------------------------------------
