@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from recapdesk import cli
+from tests.fuzz.conftest import MANIFEST_MESSAGES, assert_page_safe
 from tests.fuzz.hostile import (
     SECRET_WORDS,
     OpenAudit,
@@ -24,7 +25,6 @@ from tests.fuzz.hostile import (
     hostile_project,
     snapshot,
 )
-from tests.fuzz.test_render_properties import assert_safe
 
 PROBLEM = re.compile(r"^[^\n:]+:\d+: (error|warning): [^\n]+$")
 SUMMARY = re.compile(r"^\d+ error\(s\), \d+ warning\(s\)$")
@@ -41,38 +41,6 @@ def run_cli(capsys: pytest.CaptureFixture, *args: str) -> tuple[int, list[str], 
     code = cli.main(list(args))
     out, err = capsys.readouterr()
     return code, out.splitlines(), [line for line in err.splitlines() if line.strip()]
-
-
-def assert_page_safe(doc) -> None:
-    """A whole exported page: the template may have <meta>, a stylesheet <link> and
-    JSON-LD data; the rest must hold no active content (the article body not even
-    those)."""
-    import json
-
-    head = doc.find("head")
-    in_head = {id(e) for e in head.iter()} if head is not None else set()
-    for element in doc.iter():
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "style" and id(element) in in_head:  # the stylesheet (--single-file)
-            assert "javascript:" not in (element.text or "").lower()
-            continue
-        if tag == "script":  # structured data only (JSON-LD), never code
-            assert element.get("type") == "application/ld+json"
-            json.loads(element.text or "")
-            continue
-        assert tag not in {"script", "iframe", "object", "embed", "form", "input", "base",
-                           "svg", "math", "style"}, tag
-        for name, value in element.attrib.items():
-            assert not name.lower().startswith("on"), (tag, name)
-            if name in ("href", "src", "action", "content"):
-                assert "javascript:" not in value.lower().replace(" ", ""), value
-                assert not value.strip().lower().startswith("data:text"), value
-        if tag == "meta":
-            assert "http-equiv" not in element.attrib
-        if tag == "link":
-            assert not element.get("href", "").startswith("//")
-    for body in doc.iter("article"):
-        assert_safe(body)
 
 
 def assert_no_crash(out: list[str], err: list[str]) -> None:
@@ -159,13 +127,6 @@ def test_unforced_export_refuses_in_one_line(corpus, capsys, tmp_path: Path) -> 
     assert err[-1].startswith("recapdesk export: ") and "nothing was written" in err[-1]
     assert all(PROBLEM.match(line) for line in err[:-1])
     assert not (tmp_path / "o").exists()
-
-
-MANIFEST_MESSAGES = {
-    "bad_yaml": "bad YAML", "tabs": "bad YAML", "not_utf8": "not a UTF-8 text file",
-    "alias_bomb": "YAML aliases", "a_list": "must be a mapping", "empty": "has no title",
-    "nul": "bad YAML", "huge": "too large", "link_outside": "outside the project",
-}
 
 
 @pytest.mark.parametrize("case", list(MANIFEST_MESSAGES))

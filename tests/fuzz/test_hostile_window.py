@@ -21,6 +21,7 @@ from PySide6.QtGui import QTextCursor  # noqa: E402
 
 from recapdesk.ui.main_window import MainWindow  # noqa: E402
 from recapdesk.ui.stills.model import BROKEN, READY  # noqa: E402
+from tests.fuzz.conftest import MANIFEST_MESSAGES  # noqa: E402
 from tests.fuzz.hostile import (  # noqa: E402
     SECRET_WORDS,
     OpenAudit,
@@ -29,7 +30,6 @@ from tests.fuzz.hostile import (  # noqa: E402
     hostile_project,
     snapshot,
 )
-from tests.fuzz.test_hostile_cli import MANIFEST_MESSAGES  # noqa: E402
 from tests.ui.conftest import run_js, safety_window, show, wait_js, wait_preview  # noqa: E402
 
 NOT_RUN = ("(function(){var b=document.body; return JSON.stringify({"

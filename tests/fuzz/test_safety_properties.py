@@ -28,8 +28,8 @@ from recapdesk.core.export.plan import ExportOptions, plan
 from recapdesk.core.journal import Journal
 from recapdesk.core.pages.renderer import PageRenderer
 from recapdesk.core.project import episode_from_text, open_project
+from tests.fuzz.conftest import assert_page_safe
 from tests.fuzz.strategies import recap_markdown
-from tests.fuzz.test_hostile_cli import assert_page_safe
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
