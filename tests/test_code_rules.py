@@ -128,3 +128,13 @@ def test_ruff_is_clean() -> None:
     if done.returncode != 0 and "No module named ruff" in done.stderr:
         pytest.fail("ruff is not installed: install the project with its [test] extras")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_every_package_is_in_the_wheel() -> None:
+    """pyproject.toml lists the packages by name: a new one must be added there."""
+    import tomllib
+
+    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
+                 ["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(REPO).parts) for p in PACKAGE.rglob("__init__.py")}
+    assert found - listed == set()

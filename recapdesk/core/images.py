@@ -40,14 +40,7 @@ def open_image(source: Path | bytes) -> Image.Image:
             raise ImageError(f"the image is too large ({len(source) // (1024 * 1024)} MB)")
         stream: Path | io.BytesIO = io.BytesIO(source)
     else:
-        try:
-            size = source.stat().st_size
-        except OSError as exc:
-            raise ImageError(f"cannot read the image: {exc.strerror}") from None
-        if size == 0:
-            raise ImageError("the image file is empty")
-        if size > MAX_FILE_BYTES:
-            raise ImageError(f"the image file is too large ({size // (1024 * 1024)} MB)")
+        _check_file_size(source)
         stream = source
     try:
         with warnings.catch_warnings():
@@ -67,6 +60,29 @@ def open_image(source: Path | bytes) -> Image.Image:
         raise ImageError(f"the image is too large in pixels ({im.width}×{im.height}; "
                          "possible decompression bomb)")
     return im
+
+
+def _check_file_size(path: Path) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ImageError(f"cannot read the image: {exc.strerror or exc}") from None
+    if size == 0:
+        raise ImageError("the image file is empty")
+    if size > MAX_FILE_BYTES:
+        raise ImageError(f"the image file is too large ({size // (1024 * 1024)} MB)")
+
+
+def read_image_file(path: Path) -> bytes:
+    """An image file's bytes, refused before reading when it is empty or too large."""
+    _check_file_size(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImageError(f"cannot read the image: {exc.strerror or exc}") from None
+    if not data:
+        raise ImageError("the image file is empty")
+    return data
 
 
 def decode(im: Image.Image, target: tuple[int, int] | None = None) -> None:

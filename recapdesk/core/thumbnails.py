@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image
 
 from recapdesk.core import storage
-from recapdesk.core.images import MAX_FILE_BYTES, ImageError, decode, open_image, orientation
+from recapdesk.core.images import ImageError, decode, open_image, orientation, read_image_file
 from recapdesk.core.model import Series
 
 __all__ = ["ImageError", "THUMB_SIZE", "cache_dir_for", "cache_key", "thumbnail"]
@@ -44,24 +44,6 @@ def cache_dir_for(series: Series) -> Path:
 
 def cache_key(data: bytes, size: int) -> str:
     return f"{storage.content_hash(data)[:40]}-{size}-v{VERSION}"
-
-
-def _read(path: Path) -> bytes:
-    try:
-        length = path.stat().st_size
-    except OSError as exc:
-        raise ImageError(f"cannot read the image: {exc.strerror or exc}") from None
-    if length == 0:
-        raise ImageError("the image file is empty")
-    if length > MAX_FILE_BYTES:
-        raise ImageError(f"the image file is too large ({length // (1024 * 1024)} MB)")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImageError(f"cannot read the image: {exc.strerror or exc}") from None
-    if not data:
-        raise ImageError("the image file is empty")
-    return data
 
 
 def _has_alpha(im: Image.Image) -> bool:
@@ -105,7 +87,7 @@ def thumbnail(path: Path, cache_dir: Path, size: int = THUMB_SIZE) -> Path:
     Raises ImageError (one clear sentence) for empty, broken, truncated, unsupported
     or oversized images.
     """
-    data = _read(Path(path))
+    data = read_image_file(Path(path))
     key = cache_key(data, size)
     cache_dir = Path(cache_dir)
     for suffix in (".jpg", ".png"):

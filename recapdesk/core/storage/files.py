@@ -110,6 +110,10 @@ def _replace(src: str, dst: Path) -> None:
             time.sleep(delay)  # the other program usually lets go within a moment
 
 
+def _write_error(path: Path, exc: OSError) -> StorageError:
+    return StorageError(exc.errno, f"cannot write {path.name}: {reason(exc)}", str(path))
+
+
 def _write_temp(path: Path, raw: bytes, *, durable: bool) -> str:
     """A temp file beside `path` holding `raw` (read back and flushed when `durable`)."""
     folder = path.parent
@@ -140,8 +144,7 @@ def _write_temp(path: Path, raw: bytes, *, durable: bool) -> str:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise StorageError(exc.errno, f"cannot write {path.name}: {reason(exc)}",
-                               str(path)) from exc
+            raise _write_error(path, exc) from exc
         raise
     return tmp
 
@@ -170,8 +173,7 @@ def atomic_write(path: Path, data: bytes | str, *, encoding: str = "utf-8",
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(exc, OSError):
-            raise StorageError(exc.errno, f"cannot write {path.name}: {reason(exc)}",
-                               str(path)) from exc
+            raise _write_error(path, exc) from exc
         raise
     if durable:
         fsync_dir(path.parent)
@@ -204,8 +206,7 @@ def write_new(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> bool
             finally:
                 os.close(fd)
     except OSError as exc:
-        raise StorageError(exc.errno, f"cannot write {path.name}: {reason(exc)}",
-                           str(path)) from exc
+        raise _write_error(path, exc) from exc
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

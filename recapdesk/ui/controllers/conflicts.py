@@ -12,24 +12,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-
 from recapdesk.core.journal import compare_texts
 from recapdesk.core.owners import describe_owner
 from recapdesk.core.project import STILLS_YAML, ProjectError
+from recapdesk.ui.controllers import Controller, decide
 
 if TYPE_CHECKING:
     from recapdesk.ui.main_window import MainWindow
 
-MAX_COMPARE_ROUNDS = 10  # "Compare…" asked this often without a decision: decide later
-
-
-class Conflicts(QObject):
+class Conflicts(Controller):
     """Keeps the writer's text safe when files change outside the window."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         self.asking: set[str] = set()  # paths with a question open (no second one)
         self.save_warned: set[str] = set()  # paths whose failed save was told
 
@@ -65,20 +60,22 @@ class Conflicts(QObject):
             return
         name = Path(path).name
         self.asking.add(path)
+
+        def compare() -> bool:
+            buffer = w.session.buffer(path)
+            if buffer is None:  # its tab was closed meanwhile
+                return False
+            w.dialogs.show_diff(
+                w, f"Compare {name}", "Lines starting with - are in the file on disk; "
+                "lines starting with + are your text in RecapDesk.",
+                compare_texts(w.session.documents.disk_text(Path(path)), buffer.text,
+                              f"{name} (on disk)", f"{name} (yours)"))
+            return True
+
         try:
-            answer = "compare"
-            for _ in range(MAX_COMPARE_ROUNDS):
-                answer = w.dialogs.resolve_conflict(w, name)
-                if answer != "compare":
-                    break
-                buffer = w.session.buffer(path)
-                if buffer is None:
-                    return
-                w.dialogs.show_diff(
-                    w, f"Compare {name}", "Lines starting with - are in the file on disk; "
-                    "lines starting with + are your text in RecapDesk.",
-                    compare_texts(w.session.documents.disk_text(Path(path)), buffer.text,
-                                  f"{name} (on disk)", f"{name} (yours)"))
+            answer = decide(lambda: w.dialogs.resolve_conflict(w, name), compare)
+            if w.session.buffer(path) is None:
+                return
             if answer == "mine":
                 w.session.save(path, force=True)
             elif answer == "theirs":

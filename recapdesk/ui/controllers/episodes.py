@@ -9,25 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from PySide6.QtCore import QObject
+from typing import Any
 
 from recapdesk.core import episode_ops
 from recapdesk.core.model import Episode
 from recapdesk.core.outline import move_section, renumber
 from recapdesk.core.project import ProjectError, new_episode
-
-if TYPE_CHECKING:
-    from recapdesk.ui.main_window import MainWindow
+from recapdesk.ui.controllers import Controller
 
 
-class EpisodeActions(QObject):
+class EpisodeActions(Controller):
     """Acts on the recaps of the window's project."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
 
     def _episode(self, path: str) -> Episode | None:
         series = self.window.series

@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject
-
 from recapdesk.core.export.plan import ExportError
-
-if TYPE_CHECKING:
-    from recapdesk.ui.main_window import MainWindow
+from recapdesk.ui.controllers import Controller
 
 
-class ExportActions(QObject):
+class ExportActions(Controller):
     """Publishes the window's project as HTML."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
 
     def export_dialog(self) -> None:
         """The export dialog (saves first; runs the export off the UI thread)."""

@@ -13,10 +13,11 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 
 from recapdesk.core.preview import LivePreview
+from recapdesk.ui.controllers import Controller
 from recapdesk.ui.preview import ScrollSync
 
 if TYPE_CHECKING:
@@ -25,12 +26,11 @@ if TYPE_CHECKING:
 RENDER_DELAY_MS = 120
 
 
-class PreviewController(QObject):
+class PreviewController(Controller):
     """Keeps the window's preview showing the current recap."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self.window = window
         self.live: LivePreview | None = None  # the current episode's preview
         self.path: Path | None = None  # the episode the page shows
         self.ready = False  # the page is loaded and shows its body

@@ -10,24 +10,13 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject
 
 from recapdesk.core.journal import Recovery, compare_texts
-
-if TYPE_CHECKING:
-    from recapdesk.ui.main_window import MainWindow
-
-MAX_COMPARE_ROUNDS = 10  # "Compare…" asked this often without a decision: decide later
+from recapdesk.ui.controllers import Controller, decide
 
 
-class JournalRecovery(QObject):
+class JournalRecovery(Controller):
     """Offers back what the journal kept."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
 
     def recover(self) -> None:
         """Restore or offer every recoverable text of the project just opened."""
@@ -49,16 +38,17 @@ class JournalRecovery(QObject):
         w = self.window
         name = recovery.path.name
         disk = recovery.disk_text or ""
-        for _ in range(MAX_COMPARE_ROUNDS):
-            choice = w.dialogs.recover(w, name, recovery.text, disk)
-            if choice != "compare":
-                return choice
+
+        def compare() -> bool:
             w.dialogs.show_diff(
                 w, f"Compare {name}", "Lines starting with - are in the file on disk; "
                 "lines starting with + are the unsaved text that was recovered.",
                 compare_texts(disk, recovery.text, f"{name} (on disk)",
                               f"{name} (recovered)"))
-        return "later"  # undecided: the journal keeps it for next time
+            return True
+
+        answer = decide(lambda: w.dialogs.recover(w, name, recovery.text, disk), compare)
+        return "later" if answer == "compare" else answer  # later: the journal keeps it
 
     def _restore(self, recovery: Recovery) -> bool:
         w = self.window

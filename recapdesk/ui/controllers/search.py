@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject
 
 from recapdesk.core.search import Query, find_all, replace_all
-
-if TYPE_CHECKING:
-    from recapdesk.ui.main_window import MainWindow
+from recapdesk.ui.controllers import Controller
 
 
-class SearchAll(QObject):
+class SearchAll(Controller):
     """Searches and replaces across every recap of the project, saved or not."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
 
     def find(self, query: Query) -> None:
         w = self.window

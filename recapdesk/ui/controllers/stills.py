@@ -8,9 +8,7 @@ ones as an undoable change in their tab).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QImage
 
 from recapdesk.core.stills import (
@@ -22,17 +20,11 @@ from recapdesk.core.stills import (
     rename_still,
     usages,
 )
-
-if TYPE_CHECKING:
-    from recapdesk.ui.main_window import MainWindow
+from recapdesk.ui.controllers import Controller
 
 
-class StillActions(QObject):
+class StillActions(Controller):
     """Acts on the stills of the window's project."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
 
     def insert(self, name: str) -> None:
         """Insert a still's figure as its own paragraph at the cursor."""
