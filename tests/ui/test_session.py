@@ -113,3 +113,22 @@ def test_bom_and_crlf_survive_a_save(project: Path) -> None:
     session.set_text(path, buffer.text + "More\r\n")
     assert session.save(path)
     assert path.read_bytes() == raw + b"More\r\n"
+
+
+def test_apply_texts_changes_open_buffers_and_writes_closed_files(qtbot, project: Path) -> None:
+    """Text-wide operations (references renamed or removed) go through the session: an
+    open recap changes in its buffer (the window shows it as one undoable change) and
+    is saved; a recap that is not open is written, its BOM kept."""
+    session = Session(autosave_ms=60_000)
+    session.open_project(project)
+    one, two = project / "episodes" / "s01e01.md", project / "episodes" / "s01e02.md"
+    two.write_bytes(b"\xef\xbb\xbf" + two.read_bytes())
+    session.open_episode(one)
+    texts = session.all_texts()
+    assert one in texts and texts[two].startswith("---")  # the BOM is not text
+    with qtbot.waitSignal(session.textReplaced) as shown:
+        session.apply_texts({one: texts[one] + "Renamed.\n", two: texts[two] + "Renamed.\n"})
+    assert shown.args == [str(one)]
+    assert one.read_text("utf-8").endswith("Renamed.\n") and not session.buffer(one).dirty
+    assert two.read_bytes().startswith(b"\xef\xbb\xbf---")
+    assert two.read_text("utf-8-sig").endswith("Renamed.\n")
