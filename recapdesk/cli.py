@@ -1,4 +1,5 @@
-"""The command line: `recapdesk [PROJECT]`, `new`, `check`, `export`, `shot`, `--version`.
+"""The command line: `recapdesk [PROJECT]`, `new`, `check`, `export`, `publish`, `shot`,
+`--version`.
 
 Only the window and `shot` import Qt, and only inside their functions.
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from recapdesk import __version__
 
-COMMANDS = ("new", "check", "export", "shot")
+COMMANDS = ("new", "check", "export", "publish", "shot")
 
 
 class UsageError(Exception):
@@ -35,7 +36,7 @@ def _err(message: str) -> None:
 
 def _window_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="recapdesk", description="Write TV-episode recaps and publish them as "
-                "HTML. Commands: new, check, export, shot (recapdesk COMMAND --help).")
+                "HTML. Commands: new, check, export, publish, shot (recapdesk COMMAND --help).")
     p.add_argument("project", nargs="?", help="project folder (default: the last one, or the "
                    "sample series on first run)")
     p.add_argument("--episode", help="open this episode (id like s01e04, or file stem)")
@@ -71,6 +72,25 @@ def _export_parser() -> argparse.ArgumentParser:
     p.add_argument("--drafts", action="store_true", help="include draft recaps")
     p.add_argument("--force", action="store_true", help="export even when there are errors")
     p.add_argument("-q", "--quiet", action="store_true", help="print only problems")
+    return p
+
+
+def _publish_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk publish", description="Publish the final recaps to the "
+                "WordPress site in recapdesk.yaml (publish: wordpress: {url, user}); the "
+                "application password comes from the system keyring or "
+                "RECAPDESK_WORDPRESS_PASSWORD. Posts are updated in place; stills are "
+                "uploaded once.")
+    p.add_argument("project")
+    p.add_argument("--episode", nargs="+", action="extend", default=[], metavar="ID",
+                   help="publish only these episodes")
+    p.add_argument("--status", choices=["draft", "publish"],
+                   help="post status (new posts: draft unless given; others keep theirs)")
+    p.add_argument("--drafts", action="store_true", help="include draft recaps")
+    p.add_argument("--dry-run", action="store_true",
+                   help="say what would be created, updated or uploaded; change nothing")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite posts that were changed on the site")
     return p
 
 
@@ -184,6 +204,54 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from recapdesk.core.checks import check
+    from recapdesk.core.publish import connect
+    from recapdesk.core.publish.publisher import Publisher, PublishError, PublishOptions
+    from recapdesk.core.publish.wordpress import WordPressError
+
+    series = _open(args.project)
+    problems = check(series)
+    errors = [p for p in problems if p.is_error]
+    for problem in errors:
+        _err(str(problem))
+    if errors:
+        _err(f"recapdesk publish: {len(errors)} error(s); nothing was sent (fix them first)")
+        return 1
+    options = PublishOptions(episodes=args.episode, status=args.status, drafts=args.drafts,
+                             force=args.force)
+    tty = sys.stderr.isatty()
+    try:
+        with connect.wordpress_client(series) as client:
+            publisher = Publisher(series, client, options)
+            if args.dry_run:
+                for line in connect.dry_run_lines(publisher):
+                    print(line)
+                return 0
+            for step in publisher.run():
+                if tty:
+                    print(_bar(step.done, step.total, step.message), end="", file=sys.stderr)
+    except (PublishError, WordPressError, connect.SettingsError) as exc:
+        if tty:
+            print(file=sys.stderr)
+        _err(f"recapdesk publish: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _err("\nrecapdesk publish: cancelled; the next run goes on from here")
+        return 2
+    if tty:
+        print(file=sys.stderr)
+    for note in publisher.notes:
+        _err(f"recapdesk publish: note: {note}")
+    refused = 0
+    for outcome in publisher.outcomes.values():
+        print(f"{outcome.id}\t{outcome.action}\t{outcome.link}")
+        if outcome.action == "refused":
+            refused += 1
+            _err(f"recapdesk publish: {outcome.id}: {outcome.note}")
+    return 1 if refused else 0
+
+
 def cmd_shot(args: argparse.Namespace) -> int:
     try:
         from recapdesk.ui.app import shot
@@ -222,10 +290,10 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] in COMMANDS:
             command, rest = argv[0], argv[1:]
             parser = {"new": _new_parser, "check": _check_parser, "export": _export_parser,
-                      "shot": _shot_parser}[command]()
+                      "publish": _publish_parser, "shot": _shot_parser}[command]()
             args = parser.parse_args(rest)
             handler = {"new": cmd_new, "check": cmd_check, "export": cmd_export,
-                       "shot": cmd_shot}[command]
+                       "publish": cmd_publish, "shot": cmd_shot}[command]
             return handler(args)
         args = _window_parser().parse_args(argv)
         return cmd_window(args)

@@ -124,3 +124,13 @@ def http_server():
     yield f"http://127.0.0.1:{server.server_address[1]}", requests
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory: pytest.TempPathFactory):
+    """A real WordPress on 127.0.0.1 (Debian's packages), one for the whole session."""
+    from tests.drivers.wordpress import start_wordpress
+
+    site = start_wordpress(tmp_path_factory.mktemp("wordpress"))
+    yield site
+    site.stop()

@@ -268,6 +268,12 @@ class Series:
         return dict(value) if isinstance(value, dict) else {}
 
     @property
+    def publish(self) -> dict[str, Any]:
+        """Where the recaps are published (`publish:` in recapdesk.yaml)."""
+        value = self._get("publish")
+        return dict(value) if isinstance(value, dict) else {}
+
+    @property
     def site_name(self) -> str:
         return str(self.site.get("name") or self.title)
 

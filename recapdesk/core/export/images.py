@@ -56,23 +56,29 @@ def _render(path: Path, max_width: int) -> tuple[bytes, str]:
         im.close()
 
 
-def export_image(path: Path, dest: Path, cache_dir: Path | None = None,
-                 max_width: int = MAX_WIDTH) -> None:
-    """Write the export version of `path` to `dest`, reusing a cached result by content."""
+def export_bytes(path: Path, suffix: str, cache_dir: Path | None = None,
+                 max_width: int = MAX_WIDTH) -> bytes:
+    """The export version of the image at `path` (it has `suffix`, the output format's),
+    remembered in `cache_dir` by the content of the file."""
     data = path.read_bytes()
-    key = f"{storage.content_hash(data)[:32]}-{max_width}-v{CACHE_VERSION}{dest.suffix}"
+    key = f"{storage.content_hash(data)[:32]}-{max_width}-v{CACHE_VERSION}{suffix}"
     cached = cache_dir / key if cache_dir is not None else None
     if cached is not None and cached.is_file():
-        storage.write_staged(dest, cached.read_bytes())
-        return
+        return cached.read_bytes()
     out, _ = _render(path, max_width)
-    storage.write_staged(dest, out)
     if cached is not None:
         try:
-            storage.make_dirs(cache_dir)
+            storage.make_dirs(cached.parent)
             storage.atomic_write(cached, out)
         except OSError:
             pass  # a cache that cannot be written only costs time
+    return out
+
+
+def export_image(path: Path, dest: Path, cache_dir: Path | None = None,
+                 max_width: int = MAX_WIDTH) -> None:
+    """Write the export version of `path` to `dest`, reusing a cached result by content."""
+    storage.write_staged(dest, export_bytes(path, dest.suffix, cache_dir, max_width))
 
 
 def output_suffix(info: ImageInfo) -> str:

@@ -27,6 +27,7 @@ class ImageRef:
     src: str
     width: int | None = None
     height: int | None = None
+    css_class: str = ""  # a class for the <img> (a CMS's own image markup)
 
 
 ImageResolver = Callable[[str], ImageRef | None]
@@ -91,6 +92,8 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
         attrs = [("src", ref.src if ref else src), ("alt", alt)]
         if ref and ref.width and ref.height:
             attrs += [("width", str(ref.width)), ("height", str(ref.height))]
+        if ref and ref.css_class:
+            attrs.append(("class", ref.css_class))
         figure = token.meta.get("figure", False)
         if figure and lazy:
             attrs.append(("loading", "lazy"))
