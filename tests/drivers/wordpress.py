@@ -174,10 +174,8 @@ def _start_mariadb(base: Path) -> tuple[subprocess.Popen, Path]:
     return server, sock
 
 
-def start_wordpress(base: Path, *, pretty_permalinks: bool = True,
-                    php_options: dict[str, str] | None = None) -> WordPressSite:
-    """Install and start a fresh WordPress under `base` (about 2 s); `php_options` are
-    php.ini settings for its server (a small `post_max_size`, say)."""
+def start_wordpress(base: Path, *, pretty_permalinks: bool = True) -> WordPressSite:
+    """Install and start a fresh WordPress under `base` (about 2 s)."""
     base.mkdir(parents=True, exist_ok=True)
     database, sock = _start_mariadb(base)
     port = free_port()
@@ -203,8 +201,7 @@ def start_wordpress(base: Path, *, pretty_permalinks: bool = True,
         site.stop()
         raise RuntimeError(f"WordPress did not install: {done.stderr or done.stdout}")
     site.passwords = json.loads(done.stdout[done.stdout.index("{"):])
-    ini = [f"-d{key}={value}" for key, value in (php_options or {}).items()]
-    server = subprocess.Popen(["php", *ini, "-S", f"127.0.0.1:{port}", "-t", str(root),
+    server = subprocess.Popen(["php", "-S", f"127.0.0.1:{port}", "-t", str(root),
                                str(root / "router.php")], cwd=root,
                               stdout=subprocess.DEVNULL,
                               stderr=(base / "php-server.log").open("wb"),

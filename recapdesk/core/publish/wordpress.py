@@ -26,10 +26,12 @@ TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 class WordPressError(Exception):
     """A request the site refused or that could not be made; one clear sentence."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
+    def __init__(self, message: str, *, status: int | None = None, code: str = "",
+                 said: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.code = code
+        self.said = said  # the site's own words
 
 
 class NotFound(WordPressError):
@@ -178,11 +180,11 @@ class WordPressClient:
             return self.call("POST", "wp/v2/media", params=fields, content=body(),
                              headers=headers)
         except WordPressError as exc:
-            if exc.code in ("rest_upload_no_data", "rest_upload_file_too_big") \
-                    or exc.status == 413:
-                raise WordPressError(f"{upload.filename} ({total // 1024} KB) is too large for "
-                                     f"{self.site}: the site refused the upload",
-                                     status=exc.status, code=exc.code) from None
+            if exc.status == 413 or exc.code.startswith("rest_upload"):
+                said = f": {exc.said}" if exc.said else ""
+                raise WordPressError(f"{self.site} refused {upload.filename} "
+                                     f"({total // 1024} KB){said}", status=exc.status,
+                                     code=exc.code) from None
             raise
 
     def update_media(self, media_id: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -258,4 +260,5 @@ def _error(site: str, response: httpx.Response) -> WordPressError:
     status = response.status_code
     text = message or response.reason_phrase or f"HTTP {status}"
     kind = Forbidden if status == 403 else NotFound if status == 404 else WordPressError
-    return kind(f"{site} refused the request ({status}): {text}", status=status, code=code)
+    return kind(f"{site} refused the request ({status}): {text}", status=status, code=code,
+                said=message)
