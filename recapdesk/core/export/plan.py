@@ -130,33 +130,46 @@ def place_images(series: Series, episodes: list[Episode],
     return placed
 
 
+def choose_recaps(series: Series, options: ExportOptions) -> tuple[list[Episode],
+                                                                   list[Episode]]:
+    """(the recaps that get a page, the recaps the pages list): final ones (drafts with
+    `drafts`), or the episodes named (which are then listed too, drafts or not)."""
+    published = [e for e in series.episodes if e.usable and (options.drafts or not e.is_draft)]
+    if not options.episodes:
+        return list(published), published
+    targets: list[Episode] = []
+    for ident in options.episodes:
+        ep = series.find_episode(ident)
+        if ep is None:
+            raise ExportError(f"no episode {ident!r} in {series.root.name}")
+        if ep not in targets:
+            targets.append(ep)
+    for ep in targets:
+        if ep not in published and ep.usable:
+            published.append(ep)
+    published.sort(key=Episode.sort_key)
+    return targets, published
+
+
+def gate(series: Series, options: ExportOptions, targets: list[Episode]) -> list[Problem]:
+    """The problems that concern these recaps (and the project's other files): errors
+    among them stop an export unless forced."""
+    files = {series.rel(e.path) for e in targets}
+    if not options.episodes:  # a recap that cannot be read would silently go missing
+        files |= {series.rel(e.path) for e in series.episodes if not e.usable}
+    return [p for p in caches.checked(series)
+            if p.path in files or not p.path.startswith("episodes/")]
+
+
 def plan(series: Series, options: ExportOptions) -> ExportPlan:
     """Decide what to write. Raises ExportError for bad options or output folders."""
     caches.load_facts(series)
     out = Path(options.out).expanduser() if options.out else default_out(series)
-    published = [e for e in series.episodes if e.usable and (options.drafts or not e.is_draft)]
-    if options.episodes:
-        targets = []
-        for ident in options.episodes:
-            ep = series.find_episode(ident)
-            if ep is None:
-                raise ExportError(f"no episode {ident!r} in {series.root.name}")
-            if ep not in targets:
-                targets.append(ep)
-        for ep in targets:
-            if ep not in published and ep.usable:
-                published.append(ep)
-        published.sort(key=Episode.sort_key)
-    else:
-        targets = list(published)
+    targets, published = choose_recaps(series, options)
     merge = bool(options.episodes)
     _check_out(series, out, merge)
     write_index = not options.episodes and not options.fragment
-    files = {series.rel(e.path) for e in targets}
-    if not options.episodes:  # a recap that cannot be read would silently go missing
-        files |= {series.rel(e.path) for e in series.episodes if not e.usable}
-    problems = [p for p in caches.checked(series)
-                if p.path in files or not p.path.startswith("episodes/")]
+    problems = gate(series, options, targets)
     resolved: dict[tuple[Path, str], Path | None] = {}
     placed = place_images(series, published if write_index else targets, resolved)
     caches.save_facts(series)
