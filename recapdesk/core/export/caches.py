@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recapdesk import __version__
-from recapdesk.core import images, storage
+from recapdesk.core import images, storage, web_images
 from recapdesk.core.checks import check, check_episode
-from recapdesk.core.export import images as export_images
 from recapdesk.core.markdown import facts
 from recapdesk.core.model import Episode, Problem, Series
 from recapdesk.core.pages.context import page_name
@@ -260,7 +259,7 @@ class Reuse:
             stat = stat_key(image.source)
         except OSError:
             stat = []
-        return repr([CACHE_VERSION, export_images.CACHE_VERSION, export_images.MAX_WIDTH,
+        return repr([CACHE_VERSION, web_images.CACHE_VERSION, web_images.MAX_WIDTH,
                      image.name, stat])
 
     def link_previous(self, rel: str, key: str, dest: Path) -> bool:

@@ -12,9 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recapdesk.core import images, storage
+from recapdesk.core import images, storage, web_images
 from recapdesk.core.export import caches
-from recapdesk.core.export import images as export_images
 from recapdesk.core.model import Episode, Problem, Series
 from recapdesk.core.pages.renderer import DEFAULT_CARD, PageSet, PlacedImage, episode_images
 
@@ -119,13 +118,13 @@ def place_images(series: Series, episodes: list[Episode],
                 info = images.probe(source)
             except images.ImageError:
                 continue  # reported by check; left out when forced
-            suffix = export_images.output_suffix(info)
+            suffix = web_images.output_suffix(info)
             name, n = f"{source.stem}{suffix}", 1
             while name in used_names:
                 n += 1
                 name = f"{source.stem}-{n}{suffix}"
             used_names.add(name)
-            width, height = export_images.export_size(info)
+            width, height = web_images.web_size(info)
             placed[source] = PlacedImage(source, name, width, height)
     return placed
 

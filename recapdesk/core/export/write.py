@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from recapdesk.core import storage
+from recapdesk.core import storage, web_images
 from recapdesk.core.export import caches
-from recapdesk.core.export import images as export_images
 from recapdesk.core.export.plan import MARKER, ExportError, ExportOptions, ExportPlan, plan
 from recapdesk.core.images import ImageError
 from recapdesk.core.model import Series
@@ -76,7 +75,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
             rel, key = f"images/{image.name}", reuse.image_key(image)
             if opts.single_file or not reuse.link_previous(rel, key, images_dir / image.name):
                 try:
-                    export_images.export_image(image.source, images_dir / image.name, cache)
+                    web_images.write_web_image(image.source, images_dir / image.name, cache)
                     reuse.wrote(rel, key, images_dir / image.name)
                 except (ImageError, OSError) as exc:
                     if not opts.force:

@@ -22,8 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recapdesk.core import images
-from recapdesk.core.export import images as export_images
+from recapdesk.core import images, web_images
 from recapdesk.core.markdown import facts
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.pages.renderer import episode_images
@@ -144,9 +143,9 @@ class Publisher:
                     info = images.probe(path)
                 except images.ImageError as exc:
                     raise PublishError(f"{self.series.rel(path)}: {exc}") from None
-                suffix = export_images.output_suffix(info)
-                key = _hash([_file_hash(path), suffix, export_images.MAX_WIDTH,
-                             export_images.CACHE_VERSION])
+                suffix = web_images.output_suffix(info)
+                key = _hash([_file_hash(path), suffix, web_images.MAX_WIDTH,
+                             web_images.CACHE_VERSION])
                 in_stills = path.parent == self.series.stills_dir
                 meta = self.series.stills.get(path.name) if in_stills else None
                 alt = (meta.alt if meta else "") or _markdown_alt(self.series, ep, path)
@@ -346,7 +345,7 @@ class Publisher:
 
     def _upload(self, still: _Still) -> None:
         suffix = Path(still.name).suffix
-        data = export_images.export_bytes(still.source, suffix, self.cache_dir)
+        data = web_images.web_bytes(still.source, suffix, self.cache_dir)
         fields = {"slug": _media_slug(still.key), "title": Path(still.name).stem,
                   **_media_fields(still)}
 

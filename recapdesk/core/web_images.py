@@ -1,7 +1,8 @@
-"""Stills as exported: resized to at most 1600 px, upright, metadata stripped, cached.
+"""Stills as the web gets them (export, WordPress, Hugo): resized to at most 1600 px,
+upright, metadata stripped, cached.
 
 Opening and decoding go through `recapdesk.core.images`; this module decides the size
-an image gets on the page and writes its export version (remembered by content in the
+an image gets on a page and makes its web version (remembered by content in the
 project's `.recapdesk/cache/images/`).
 """
 
@@ -19,8 +20,8 @@ MAX_WIDTH = 1600
 CACHE_VERSION = "1"
 
 
-def export_size(info: ImageInfo, max_width: int = MAX_WIDTH) -> tuple[int, int]:
-    """The width/height an image gets in the export."""
+def web_size(info: ImageInfo, max_width: int = MAX_WIDTH) -> tuple[int, int]:
+    """The width/height an image gets on a page."""
     if info.width <= max_width:
         return info.width, info.height
     return max_width, max(1, round(info.height * max_width / info.width))
@@ -56,9 +57,9 @@ def _render(path: Path, max_width: int) -> tuple[bytes, str]:
         im.close()
 
 
-def export_bytes(path: Path, suffix: str, cache_dir: Path | None = None,
+def web_bytes(path: Path, suffix: str, cache_dir: Path | None = None,
                  max_width: int = MAX_WIDTH) -> bytes:
-    """The export version of the image at `path` (it has `suffix`, the output format's),
+    """The web version of the image at `path` (it has `suffix`, the output format's),
     remembered in `cache_dir` by the content of the file."""
     data = path.read_bytes()
     key = f"{storage.content_hash(data)[:32]}-{max_width}-v{CACHE_VERSION}{suffix}"
@@ -75,10 +76,10 @@ def export_bytes(path: Path, suffix: str, cache_dir: Path | None = None,
     return out
 
 
-def export_image(path: Path, dest: Path, cache_dir: Path | None = None,
+def write_web_image(path: Path, dest: Path, cache_dir: Path | None = None,
                  max_width: int = MAX_WIDTH) -> None:
-    """Write the export version of `path` to `dest`, reusing a cached result by content."""
-    storage.write_staged(dest, export_bytes(path, dest.suffix, cache_dir, max_width))
+    """Write the web version of `path` to `dest`, reusing a cached result by content."""
+    storage.write_staged(dest, web_bytes(path, dest.suffix, cache_dir, max_width))
 
 
 def output_suffix(info: ImageInfo) -> str:
