@@ -59,9 +59,15 @@ def _check_parser() -> argparse.ArgumentParser:
 
 
 def _export_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="recapdesk export", description="Export publish-ready HTML.")
+    p = _Parser(prog="recapdesk export",
+                description="Export publish-ready HTML, or Hugo page bundles.")
     p.add_argument("project")
-    p.add_argument("-o", "--out", type=Path, help="output folder (default: PROJECT/export)")
+    p.add_argument("-o", "--out", type=Path,
+                   help="output folder (default: PROJECT/export; for Hugo, a folder in the "
+                        "site's content, such as SITE/content/recaps)")
+    p.add_argument("--format", choices=("html", "hugo"), default="html",
+                   help="html: pages, a site or fragments (default); hugo: one page bundle "
+                        "per recap (index.md and its stills)")
     p.add_argument("--episode", nargs="+", action="extend", default=[], metavar="ID",
                    help="export only these episodes")
     p.add_argument("--fragment", action="store_true", help="only the article body (for a CMS)")
@@ -154,6 +160,7 @@ def _bar(done: int, total: int, message: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from recapdesk.core.export.hugo import plan_hugo, write_hugo
     from recapdesk.core.export.plan import ExportError, ExportOptions, plan
     from recapdesk.core.export.write import write
 
@@ -161,9 +168,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(out=args.out, episodes=args.episode, fragment=args.fragment,
                             single_file=args.single_file, spoiler_free=args.spoiler_free,
                             drafts=args.drafts, force=args.force)
+    hugo = args.format == "hugo"
     started = time.perf_counter()
     try:
-        the_plan = plan(series, options)
+        the_plan = plan_hugo(series, options) if hugo else plan(series, options)
     except ExportError as exc:
         _err(f"recapdesk export: {exc}")
         return 2
@@ -176,7 +184,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 1
     tty = sys.stderr.isatty() and not args.quiet
     try:
-        for step in write(the_plan):
+        for step in write_hugo(the_plan) if hugo else write(the_plan):
             if tty:
                 print(_bar(step.done, step.total, step.message), end="", file=sys.stderr)
     except ExportError as exc:
@@ -185,12 +193,20 @@ def cmd_export(args: argparse.Namespace) -> int:
         _err(f"recapdesk export: {exc}")
         return 2
     except KeyboardInterrupt:
-        _err("\nrecapdesk export: cancelled; nothing was changed")
+        _err("\nrecapdesk export: cancelled; " + (
+            "the bundles written so far are whole, the rest unchanged" if hugo
+            else "nothing was changed"))
         return 2
     if tty:
         print(file=sys.stderr)
     elapsed = time.perf_counter() - started
     out = the_plan.out
+    if hugo:
+        if not args.quiet:
+            print(f"Exported {len(the_plan.bundles)} Hugo page bundle(s) to {out} "
+                  f"in {elapsed:.2f} s", file=sys.stderr)
+        print(out)
+        return 0
     pages = len(the_plan.targets) + int(the_plan.write_index)
     if not args.quiet:
         print(f"Exported {pages} page(s) and {len(the_plan.images)} image(s) to {out} "

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from recapdesk.core.slugs import slugify
+
 SPOILER_LEVELS = ("none", "minor", "major")
 STATUSES = ("draft", "final")
 # the line a page puts above the recap for each spoiler level
@@ -221,6 +223,11 @@ class Series:
     def title(self) -> str:
         value = self._get("title")
         return str(value).strip() if value else self.root.name
+
+    @property
+    def slug(self) -> str:
+        """The series as a name in URLs and in what RecapDesk marks as its own."""
+        return slugify(self.title, fallback="series")
 
     @property
     def original_title(self) -> str:

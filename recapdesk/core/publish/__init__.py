@@ -1,4 +1,5 @@
-"""Publishing recaps beyond an export folder: to a WordPress site over its REST API
-(`wordpress.py` the client, `publisher.py` what is sent and in which order, `body.py` the
-post body, `state.py` what was published, kept in the project), and as Hugo page bundles
-(`hugo.py`). `settings.py` reads the site from `recapdesk.yaml` and finds its password."""
+"""Publishing recaps to a WordPress site over its REST API: `wordpress.py` the client,
+`publisher.py` what is sent and in which order, `body.py` the post body, `state.py` what
+was published (kept in the project), `settings.py` the site from `recapdesk.yaml` and its
+password, `connect.py` a client from those. (Hugo page bundles are an export format:
+`core/export/hugo.py`.)"""

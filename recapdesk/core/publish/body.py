@@ -52,7 +52,7 @@ class Links:
 
 def marker(series: Series, ep: Episode) -> str:
     """The text that names a recap's post on the site (in a comment of its content)."""
-    return f"recapdesk:{slugify(series.title, fallback='series')}/{ep.id}"
+    return f"recapdesk:{series.slug}/{ep.id}"
 
 
 def post_slug(ep: Episode) -> str:
