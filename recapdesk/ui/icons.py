@@ -35,10 +35,18 @@ _NAMES = {
     "series": "mdi6.television-classic",
     "heading": "mdi6.format-header-pound",
     "sync": "mdi6.link-variant",
+    "publish": "mdi6.cloud-upload-outline",
+    "published": "mdi6.web-check",
+    "published_changed": "mdi6.web-sync",
+    "scheduled": "mdi6.web-clock",
+    "site_draft": "mdi6.web",
+    "open_post": "mdi6.open-in-new",
 }
 
 _COLORS = {"error": "#c62828", "warning": "#b26a00", "final": "#2e7d32", "draft": "#8d6e63",
-           "spoiler": "#a3324a", "spoiler_block": "#a3324a", "warning_line": "#a3324a"}
+           "spoiler": "#a3324a", "spoiler_block": "#a3324a", "warning_line": "#a3324a",
+           "published": "#1565c0", "scheduled": "#1565c0", "published_changed": "#b26a00",
+           "site_draft": "#7a7a85", "publish": "#1565c0"}
 
 
 @cache

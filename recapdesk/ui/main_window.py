@@ -26,6 +26,7 @@ from recapdesk.ui.controllers.conflicts import Conflicts
 from recapdesk.ui.controllers.episodes import EpisodeActions
 from recapdesk.ui.controllers.export import ExportActions
 from recapdesk.ui.controllers.preview import PreviewController
+from recapdesk.ui.controllers.publish import PublishActions
 from recapdesk.ui.controllers.recovery import JournalRecovery
 from recapdesk.ui.controllers.search import SearchAll
 from recapdesk.ui.controllers.stills import StillActions
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
         self.episode_actions = EpisodeActions(self)
         self.still_actions = StillActions(self)
         self.export_actions = ExportActions(self)
+        self.publish_actions = PublishActions(self)
         self.conflicts = Conflicts(self)
         self.recovery = JournalRecovery(self)
         self.search_all = SearchAll(self)
@@ -134,6 +136,7 @@ class MainWindow(QMainWindow):
         s.bufferChanged.connect(self._buffer_changed)
         s.dirtyChanged.connect(self._dirty_changed)
         s.saved.connect(lambda *_: self._update_save_state())
+        s.saved.connect(lambda *_: self.publish_actions.refresh_marks())
         s.saved.connect(c.saved)
         s.saveFailed.connect(c.save_failed)
         s.conflict.connect(c.conflict)
@@ -202,6 +205,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{series.title} — RecapDesk")
         self.preview.set_project_root(series.root)
         self.outline.set_series(series)
+        self.publish_actions.refresh_marks()
         self.stills.set_series(series)
         self.stills.setEnabled(self.session.access != Access.READ_ONLY)
         for project_file in self.session.documents.project_files():
@@ -219,6 +223,7 @@ class MainWindow(QMainWindow):
         """Read the project again (files changed) and show it."""
         series = self.session.reload_series()
         self.outline.set_series(series)
+        self.publish_actions.refresh_marks()
         self.stills.set_series(series)
         self.inspect()
         self.run_checks()

@@ -65,6 +65,8 @@ class WindowActions:
         self.close_tab = a(w, "&Close Episode", w.close_current_tab, shortcut=std.Close)
         self.export = a(w, "&Export…", w.export_actions.export_dialog, icon="export",
                         shortcut="Ctrl+E")
+        self.publish = a(w, "&Publish…", w.publish_actions.publish_dialog, icon="publish",
+                         shortcut="Ctrl+Alt+P", tip="Publish to WordPress")
         self.copy_html = a(w, "Copy HTML for &CMS", w.export_actions.copy_html_for_cms,
                            icon="copy_html", shortcut="Ctrl+Shift+C")
         self.quit = a(w, "&Quit", w.close, shortcut=std.Quit)
@@ -106,7 +108,7 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addActions([self.new_episode, self.save, self.save_all, self.close_tab])
         file_menu.addSeparator()
-        file_menu.addActions([self.export, self.copy_html])
+        file_menu.addActions([self.export, self.publish, self.copy_html])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
         edit = bar.addMenu("&Edit")
@@ -141,7 +143,7 @@ class WindowActions:
         tb.addActions([self.inline_spoiler, self.spoiler_block, self.unwrap, self.warning,
                        self.show_spoilers])
         tb.addSeparator()
-        tb.addActions([self.export, self.copy_html])
+        tb.addActions([self.export, self.publish, self.copy_html])
         tb.addSeparator()
         tb.addAction(self.focus)
         self.window.addToolBar(tb)

@@ -12,7 +12,7 @@ from recapdesk.core.project import open_project
 from recapdesk.core.publish.publisher import PublishError
 from recapdesk.core.publish.state import STATE_FILE
 from recapdesk.core.publish.wordpress import Cancelled, WordPressClient, WordPressError
-from tests.core.test_publish_wordpress import (
+from tests.drivers.publishing import (
     fresh_stills,
     make_project,
     media_count,

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from recapdesk.core import images, web_images
+from recapdesk.core import images, storage, web_images
 from recapdesk.core.markdown import facts
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.pages.renderer import episode_images
@@ -429,7 +429,8 @@ def _post_record(post: dict[str, Any], ep: Episode, series: Series, *, sent: str
                  ) -> PostRecord:
     return PostRecord(int(post["id"]), str(post.get("link", "")), str(post.get("status", "")),
                       sent, _hash(post.get("content", {}).get("raw", "")),
-                      str(post.get("modified_gmt", "")), series.rel(ep.path), ep.title)
+                      str(post.get("modified_gmt", "")), series.rel(ep.path), ep.title,
+                      (storage.file_hash(ep.path) or "") if sent else "")
 
 
 def _markdown_alt(series: Series, ep: Episode, path: Path) -> str:

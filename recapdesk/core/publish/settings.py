@@ -43,15 +43,50 @@ def wordpress_settings(series: Series) -> WordPressSettings:
     if not isinstance(site, dict):
         raise SettingsError("recapdesk.yaml has no WordPress site: add publish: wordpress: "
                             "{url: https://your.site/, user: you}")
-    url, user = str(site.get("url") or "").strip(), str(site.get("user") or "").strip()
+    return site_settings(str(site.get("url") or ""), str(site.get("user") or ""))
+
+
+def site_settings(url: str, user: str) -> WordPressSettings:
+    """A site's address and user, checked (SettingsError says what is wrong)."""
+    url, user = url.strip(), user.strip()
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(f"publish.wordpress.url must be the site's address, like "
-                            f"https://recaps.example.com/ (not {url!r})")
+        raise SettingsError(f"the site's address must be like https://recaps.example.com/ "
+                            f"(not {url!r})")
     if not user:
-        raise SettingsError("publish.wordpress.user is missing: the WordPress user to "
-                            "publish as")
+        raise SettingsError("the WordPress user to publish as is missing")
     return WordPressSettings(url if url.endswith("/") else url + "/", user)
+
+
+def save_wordpress_site(series: Series, url: str, user: str) -> WordPressSettings:
+    """Write the site and user into `recapdesk.yaml` (its other keys and comments kept);
+    raises SettingsError for an unusable address or user, or a manifest that cannot be
+    read (which is then left as it is)."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.error import YAMLError
+
+    from recapdesk.core import frontmatter, storage
+    from recapdesk.core.project import MANIFEST
+
+    settings = site_settings(url, user)
+    path = series.root / MANIFEST
+    try:
+        data = frontmatter.load_yaml(path.read_text("utf-8"))
+    except (OSError, UnicodeDecodeError, YAMLError, frontmatter.FrontMatterError) as exc:
+        raise SettingsError(f"{MANIFEST} cannot be read, so the site was not saved in it: "
+                            f"{getattr(exc, 'strerror', None) or exc}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{MANIFEST} is not a mapping of keys to values; fix it first")
+    publish = data.get("publish")
+    if not isinstance(publish, dict):
+        publish = data["publish"] = CommentedMap()
+    site = publish.get("wordpress")
+    if not isinstance(site, dict):
+        site = publish["wordpress"] = CommentedMap()
+    site["url"], site["user"] = settings.url, settings.user
+    storage.atomic_write(path, frontmatter.dump(data))
+    series.manifest = data
+    return settings
 
 
 def stored_password(settings: WordPressSettings) -> str | None:

@@ -39,6 +39,7 @@ class PostRecord:
     modified: str  # the site's modified_gmt when RecapDesk last wrote it
     file: str = ""  # the recap's file then (relative to the project)
     title: str = ""
+    source: str = ""  # hash of the recap's file as it was published
 
 
 @dataclass
@@ -102,6 +103,43 @@ class PublishState:
             for url, site in sorted(self.sites.items())}}
         storage.atomic_write(Path(self.path), json.dumps(doc, indent=1, ensure_ascii=False)
                              + "\n")
+
+
+@dataclass(frozen=True)
+class PublishMark:
+    """How a recap stands on the project's site, for the outline."""
+
+    status: str  # the post's status there: draft, publish, future, pending, private
+    link: str
+    changed: bool  # the recap's file changed since it was published
+
+    @property
+    def text(self) -> str:
+        where = {"publish": "Published", "future": "Scheduled", "pending": "Pending review",
+                 "private": "Published privately"}.get(self.status, "Draft on the site")
+        return where + (" · changed since" if self.changed else "")
+
+
+def publish_marks(series: Series) -> dict[Path, PublishMark]:
+    """Each recap published to the project's WordPress site, by file: its status there
+    and whether its file changed since (empty without a site or a state file)."""
+    from recapdesk.core.publish.settings import SettingsError, wordpress_settings
+
+    if not (series.root / STATE_FILE).exists():
+        return {}
+    try:
+        url = wordpress_settings(series).url
+    except SettingsError:
+        return {}
+    posts = PublishState(series).site(url).posts
+    marks: dict[Path, PublishMark] = {}
+    for ep in series.episodes:
+        record = posts.get(ep.id)
+        if record is None:
+            continue
+        changed = bool(record.source) and storage.file_hash(ep.path) != record.source
+        marks[ep.path] = PublishMark(record.status, record.link, changed)
+    return marks
 
 
 def published(series: Series, url: str) -> dict[str, PostRecord]:

@@ -6,11 +6,13 @@ from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from recapdesk.ui import icons
 from recapdesk.ui.outline.model import (
     CODE_ROLE,
     EPISODE,
     HEADING,
     KIND_ROLE,
+    PUBLISH_ROLE,
     SERIES,
     TARGET_ROLE,
     TITLE_ROLE,
@@ -18,6 +20,14 @@ from recapdesk.ui.outline.model import (
 )
 
 DRAFT_COLOR = "#b26a00"
+
+
+def publish_icon(mark) -> str:
+    """The icon meaning for a recap's mark of how it stands on the site."""
+    if mark.changed:
+        return "published_changed"
+    return {"publish": "published", "private": "published", "future": "scheduled"}.get(
+        mark.status, "site_draft")
 FINAL_COLOR = "#2e7d32"
 
 
@@ -87,6 +97,13 @@ class OutlineDelegate(QStyledItemDelegate):
                              code)
             rect.setLeft(rect.left() + max(code_width, painter.fontMetrics()
                                            .horizontalAdvance("E00")) + 8)
+        mark = index.data(PUBLISH_ROLE)
+        if mark is not None:  # on the site: a small globe at the end of the row
+            side = 14
+            mark_rect = QRect(rect.right() - side, rect.center().y() - side // 2 + 1, side,
+                              side)
+            icons.icon(publish_icon(mark)).paint(painter, mark_rect)
+            rect.setRight(mark_rect.left() - 6)
         font.setWeight(QFont.Weight.Medium)
         painter.setFont(font)
         painter.setPen(text_color)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from recapdesk.core import frontmatter
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.outline import Analysis, analyze_any, reading_minutes
+from recapdesk.core.publish.state import PublishMark
 from recapdesk.ui.outline.delegate import DRAFT_COLOR, FINAL_COLOR, OutlineDelegate
 from recapdesk.ui.outline.model import (
     CODE_ROLE,
@@ -37,6 +38,7 @@ from recapdesk.ui.outline.model import (
     LEVEL_ROLE,
     LINE_ROLE,
     PATH_ROLE,
+    PUBLISH_ROLE,
     SEASON_ROLE,
     SERIES,
     STATUS_ROLE,
@@ -88,6 +90,7 @@ class OutlineView(QWidget):
         super().__init__(parent)
         self.setObjectName("outlineView")
         self.series: Series | None = None
+        self.publish_marks: dict[str, PublishMark] = {}  # by path_key
         self._unfiltered: _ViewState | None = None  # the expansion before filtering
 
         self.filter_edit = QLineEdit(self)
@@ -234,9 +237,22 @@ class OutlineView(QWidget):
                  f"{reading_minutes(words)} min read"]
         if target:
             lines.append(f"Goal: {words} / {target} words ({round(100 * words / target)}%)")
+        mark = self.publish_marks.get(item.data(PATH_ROLE))
+        item.setData(mark, PUBLISH_ROLE)
+        if mark is not None:
+            lines.append(f"{_html(mark.text)}: {_html(mark.link)}")
         tooltip = "<br>".join(lines)
         item.setToolTip(tooltip)
         count.setToolTip(tooltip)
+
+    def set_publish_marks(self, marks: dict[str, PublishMark]) -> None:
+        """Show which recaps are on the site (by file path), and which changed since."""
+        self.publish_marks = {path_key(p): m for p, m in marks.items()}
+        root = self.model.series_item
+        for item in self.model.episode_items():
+            if root is not None:
+                count = root.child(item.row(), 1)
+                self._set_words(item, count, item.data(WORDS_ROLE) or 0)
 
     def _update_series_count(self) -> None:
         root = self.model.series_item
