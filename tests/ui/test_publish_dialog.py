@@ -15,7 +15,8 @@ from PySide6.QtCore import QSettings, Qt, QUrl
 from recapdesk.core.project import open_project
 from recapdesk.core.publish.settings import KEYRING_SERVICE, PASSWORD_ENV
 from recapdesk.ui.outline.model import PUBLISH_ROLE
-from recapdesk.ui.publish_dialog import PublishDialog, PublishReport
+from recapdesk.ui.publish_dialog import PublishDialog
+from recapdesk.ui.publish_job import PublishReport
 from tests.drivers.publishing import fresh_stills, make_project, media_count, state
 from tests.drivers.wordpress import AUTHOR, WordPressSite
 from tests.ui.conftest import editor_of, type_paragraph
