@@ -5,6 +5,7 @@ and writes bench/results.json. Projects are generated (bench/generate.py) under 
 system's temp folder; the full-HD stills are made once and kept there.
 
     python -m bench [--quick] [--keys N] [--out bench/results.json]
+    python -m bench --only publish     # only publishing to WordPress, merged into --out
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.generate import make_project  # noqa: E402
+from bench.publish import publish_wordpress  # noqa: E402
 
 TARGETS = {
     "keystroke_to_preview_ms.5k.p95": ("<=", 50.0),
@@ -34,6 +36,8 @@ TARGETS = {
     "render_vs_floor": ("<=", 1.3),
     "export_site_s.one_changed/cold": ("<=", 0.10),
     "startup_to_window_s": ("<=", 2.0),
+    "publish_wordpress.one_changed.writes": ("<=", 1),
+    "publish_wordpress.one_changed.uploads": ("<=", 0),
 }
 
 
@@ -283,11 +287,15 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     parser.add_argument("--work", type=Path,
                         default=Path(tempfile.gettempdir()) / "recapdesk-bench")
+    parser.add_argument("--only", choices=("publish",),
+                        help="measure only this, and merge it into --out")
     args = parser.parse_args(argv)
     keys = args.keys or (30 if args.quick else 150)
     work = args.work
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    if args.only == "publish":
+        return only_publish(args.out, work)
     results: dict = {"machine": machine(), "command": "python -m bench" +
                      (" --quick" if args.quick else "")}
 
@@ -302,6 +310,8 @@ def main(argv: list[str]) -> int:
     start = startup(work, 2 if args.quick else 5)
     log("rss_mb")
     memory = rss(work)
+    log("publish_wordpress")
+    published = publish_wordpress(work)
 
     results.update({
         "keystroke_to_preview_ms": {
@@ -314,6 +324,7 @@ def main(argv: list[str]) -> int:
                           "one_changed": round(exported["one_changed"], 2)},
         "startup_to_window_s": round(start["shown_s"], 2),
         "rss_mb": round(memory["rss_mb"], 1),
+        "publish_wordpress": published,
         "details": {
             "render_vs_floor": ratio,
             "export_site_s": exported,
@@ -332,11 +343,9 @@ def main(argv: list[str]) -> int:
         "render_vs_floor": ratio["ratio"],
         "export_site_s.one_changed/cold": exported["one_changed"] / exported["cold"],
         "startup_to_window_s": start["shown_s"],
+        **publish_checks(published),
     }
-    results["targets"] = {key: {"value": round(value, 3), "target": f"{op} {target}",
-                                "verdict": verdict(key, value)}
-                          for key, value in checks.items()
-                          for op, target in [TARGETS[key]]}
+    results["targets"] = targets(checks)
     results["took_s"] = round(time.perf_counter() - started, 1)
     results["machine"]["load_average_at_end"] = list(os.getloadavg()) \
         if hasattr(os, "getloadavg") else []
@@ -344,6 +353,42 @@ def main(argv: list[str]) -> int:
     args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print_table(results)
     return 0
+
+
+def publish_checks(published: dict) -> dict[str, float]:
+    return {f"publish_wordpress.one_changed.{key}": published["one_changed"][key]
+            for key in ("writes", "uploads")}
+
+
+def targets(checks: dict[str, float]) -> dict:
+    return {key: {"value": round(value, 3), "target": f"{op} {target}",
+                  "verdict": verdict(key, value)}
+            for key, value in checks.items() for op, target in [TARGETS[key]]}
+
+
+def only_publish(out: Path, work: Path) -> int:
+    """Measure publishing alone and merge it into the results file."""
+    log("publish_wordpress")
+    published = publish_wordpress(work)
+    results = json.loads(out.read_text("utf-8")) if out.is_file() else {"targets": {}}
+    results["publish_wordpress"] = published
+    results.setdefault("targets", {}).update(targets(publish_checks(published)))
+    out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print_publish(results)
+    return 0
+
+
+def print_publish(results: dict) -> None:
+    p = results["publish_wordpress"]
+    print(f"\npublishing {p['recaps']} recaps to a local WordPress:")
+    for name in ("cold", "unchanged", "one_changed"):
+        run = p[name]
+        print(f"  {name:<12} {run['s']:>6.2f} s  {run['requests']:>3} requests  "
+              f"{run['writes']:>3} writes  {run['uploads']:>2} uploads  "
+              f"{', '.join(run['posts'])}")
+    for key in ("writes", "uploads"):
+        t = results["targets"][f"publish_wordpress.one_changed.{key}"]
+        print(f"  one changed, {key}: {t['value']:g} (target {t['target']}): {t['verdict']}")
 
 
 def print_table(results: dict) -> None:
@@ -376,6 +421,8 @@ def print_table(results: dict) -> None:
         print(f"{name.ljust(width)}  {value:>22}  {target:>14}  {ok}")
     m = results["machine"]
     load = m.get("load_average_at_start") or [float("nan")]
+    if "publish_wordpress" in results:
+        print_publish(results)
     print(f"\n{m['cpu']} ({m['cores']} cores), Python {m['python']}, Qt {m['qt']}, "
           f"PySide6 {m['pyside6']}, markdown-it-py {m['markdown_it_py']}; load average "
           f"{load[0]:.1f} at the start; took {results['took_s']:.0f} s\n")

@@ -9,6 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
+from keyring.backend import KeyringBackend
 from PIL import Image
 
 from recapdesk.core.project import open_project
@@ -75,3 +76,22 @@ def fresh_stills(root: Path) -> None:
     take many chunks to upload."""
     for path in sorted((root / "stills").glob("*.jpg")):
         Image.frombytes("RGB", (1600, 900), os.urandom(1600 * 900 * 3)).save(path, "JPEG")
+
+
+class MemoryKeyring(KeyringBackend):
+    """A keyring that keeps passwords in memory: the tests never touch the machine's."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.passwords: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.passwords.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.passwords[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.passwords.pop((service, username), None)

@@ -9,7 +9,6 @@ from pathlib import Path
 import keyring
 import pytest
 from keyring.backends.fail import Keyring as NoKeyring
-from keyrings.alt.file import PlaintextKeyring
 from PySide6.QtCore import QSettings, Qt, QUrl
 
 from recapdesk.core.project import open_project
@@ -17,7 +16,13 @@ from recapdesk.core.publish.settings import KEYRING_SERVICE, PASSWORD_ENV
 from recapdesk.ui.outline.model import PUBLISH_ROLE
 from recapdesk.ui.publish_dialog import PublishDialog
 from recapdesk.ui.publish_job import PublishReport
-from tests.drivers.publishing import fresh_stills, make_project, media_count, state
+from tests.drivers.publishing import (
+    MemoryKeyring,
+    fresh_stills,
+    make_project,
+    media_count,
+    state,
+)
 from tests.drivers.wordpress import AUTHOR, WordPressSite
 from tests.ui.conftest import editor_of, type_paragraph
 
@@ -30,11 +35,10 @@ def no_password_in_the_environment(monkeypatch) -> None:
 
 
 @pytest.fixture
-def keyring_file(tmp_path: Path):
-    """A keyring in a file of this test's own (never the machine's)."""
+def own_keyring():
+    """A keyring of this test's own (never the machine's)."""
     before = keyring.get_keyring()
-    ring = PlaintextKeyring()
-    ring.file_path = str(tmp_path / "keyring.cfg")
+    ring = MemoryKeyring()
     keyring.set_keyring(ring)
     yield ring
     keyring.set_keyring(before)
@@ -77,7 +81,7 @@ def rows(dialog: PublishDialog) -> dict[str, str]:
 
 def test_the_password_is_asked_once_checked_and_kept(qtbot, wordpress: WordPressSite,
                                                      tmp_path: Path, settings: QSettings,
-                                                     keyring_file) -> None:
+                                                     own_keyring) -> None:
     root = make_project(wordpress, tmp_path)
     dialog = make_dialog(qtbot, root, settings)
     assert dialog.url_edit.text() == wordpress.url + "/"
@@ -108,7 +112,7 @@ def test_the_password_is_asked_once_checked_and_kept(qtbot, wordpress: WordPress
 
 def test_publishing_shows_each_upload_and_opens_the_posts(qtbot, wordpress: WordPressSite,
                                                           tmp_path: Path, settings: QSettings,
-                                                          keyring_file) -> None:
+                                                          own_keyring) -> None:
     root = make_project(wordpress, tmp_path)
     fresh_stills(root)
     keyring.set_password(KEYRING_SERVICE, f"{AUTHOR}@{wordpress.url}/",
@@ -143,7 +147,7 @@ def test_publishing_shows_each_upload_and_opens_the_posts(qtbot, wordpress: Word
 
 def test_cancel_in_the_middle_of_an_upload_and_go_on_later(qtbot, wordpress: WordPressSite,
                                                            tmp_path: Path, settings: QSettings,
-                                                           keyring_file) -> None:
+                                                           own_keyring) -> None:
     root = make_project(wordpress, tmp_path)
     fresh_stills(root)
     keyring.set_password(KEYRING_SERVICE, f"{AUTHOR}@{wordpress.url}/",
@@ -194,7 +198,7 @@ def test_without_a_keyring_the_password_is_kept_until_recapdesk_closes(
 
 def test_the_site_typed_in_the_dialog_goes_into_recapdesk_yaml(
         qtbot, wordpress: WordPressSite, tmp_path: Path, settings: QSettings,
-        keyring_file, sample_project: Path) -> None:
+        own_keyring, sample_project: Path) -> None:
     manifest = sample_project / "recapdesk.yaml"
     original = manifest.read_text("utf-8")
     dialog = make_dialog(qtbot, sample_project, settings)
@@ -216,7 +220,7 @@ def test_the_site_typed_in_the_dialog_goes_into_recapdesk_yaml(
 
 
 def test_the_outline_shows_what_is_on_the_site_and_what_changed_since(
-        qtbot, wordpress: WordPressSite, tmp_path: Path, keyring_file, open_window) -> None:
+        qtbot, wordpress: WordPressSite, tmp_path: Path, own_keyring, open_window) -> None:
     root = make_project(wordpress, tmp_path)
     window = open_window(project=root, episode="s01e02")
     item = window.outline.model.episode_item(str(root / "episodes" / "s01e02.md"))
