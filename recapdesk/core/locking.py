@@ -59,6 +59,8 @@ def acquire_lock(state_dir: Path, *, force: bool = False) -> dict | None:
             if storage.write_new(lock, mine):
                 return None
             continue  # another process created it first: look at it
+        if current is None:  # it appeared between the two looks: read it again
+            current = read_lock(state_dir)
         if is_mine(current):
             storage.atomic_write(lock, mine)
             return None

@@ -251,7 +251,8 @@ def test_refresh_updates_time_and_reports_a_takeover(tmp_path: Path) -> None:
     assert locking.read_lock(state)["pid"] == os.getppid()  # left alone
 
 
-def test_only_one_of_two_processes_racing_gets_the_lock(tmp_path: Path) -> None:
+@pytest.mark.parametrize("round_", range(3))
+def test_only_one_of_two_processes_racing_gets_the_lock(tmp_path: Path, round_: int) -> None:
     state = tmp_path / ".recapdesk"
     code = ("import sys, time; from pathlib import Path; from recapdesk.core import locking;"
             "print('free' if locking.acquire_lock(Path(sys.argv[1])) is None else 'held');"

@@ -83,6 +83,7 @@ def test_the_password_is_asked_once_checked_and_kept(qtbot, wordpress: WordPress
                                                      tmp_path: Path, settings: QSettings,
                                                      own_keyring) -> None:
     root = make_project(wordpress, tmp_path)
+    fresh_stills(root)  # none on the site yet
     dialog = make_dialog(qtbot, root, settings)
     assert dialog.url_edit.text() == wordpress.url + "/"
     assert dialog.user_edit.text() == AUTHOR
