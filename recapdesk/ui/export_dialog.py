@@ -37,13 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from recapdesk.core.export.hugo import HugoPlan, plan_hugo, write_hugo
 from recapdesk.core.export.plan import ExportError, ExportOptions, ExportPlan, default_out, plan
 from recapdesk.core.export.write import write
 from recapdesk.core.model import Series
 from recapdesk.core.pages.context import page_name
 from recapdesk.core.project import ProjectError, open_project
 
-KINDS = ("site", "single", "fragment")
+KINDS = ("site", "single", "fragment", "hugo")
 MAX_LISTED_ERRORS = 12
 
 
@@ -67,10 +68,11 @@ class ExportSummary:
     seconds: float
     main_page: Path | None
     warnings: int = 0
+    unit: str = "page"  # what `pages` counts: pages, or Hugo page bundles
 
     @property
     def text(self) -> str:
-        return (f"Exported {plural(self.pages, 'page')} and {plural(self.images, 'image')} "
+        return (f"Exported {plural(self.pages, self.unit)} and {plural(self.images, 'image')} "
                 f"to {self.out} in {self.seconds:.1f} s")
 
 
@@ -81,11 +83,12 @@ class PlanJob(QThread):
     failed = Signal(str)
 
     def __init__(self, root: Path, options: ExportOptions, current: Path | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, hugo: bool = False) -> None:
         super().__init__(parent)
         self.root = root
         self.options = options
         self.current = current
+        self.hugo = hugo
 
     def run(self) -> None:
         try:
@@ -93,7 +96,7 @@ class PlanJob(QThread):
             options = self.options
             if self.current is not None:
                 options = dataclasses.replace(options, episodes=[_ident(series, self.current)])
-            self.planned.emit(plan(series, options))
+            self.planned.emit(plan_hugo(series, options) if self.hugo else plan(series, options))
         except (ExportError, ProjectError) as exc:
             self.failed.emit(one_line(exc))
         except OSError as exc:
@@ -132,7 +135,7 @@ class WriteJob(QThread):
 
     def run(self) -> None:
         started = time.perf_counter()
-        steps = write(self.plan)
+        steps = write_hugo(self.plan) if isinstance(self.plan, HugoPlan) else write(self.plan)
         finished = False
         try:
             while True:
@@ -257,6 +260,8 @@ class ExportDialog(QDialog):
              "Each page a single file, with its CSS and images inside"),
             ("fragment", "CMS &fragments",
              "Only the article body of each recap, to paste into a CMS"),
+            ("hugo", "&Hugo page bundles",
+             "A folder per recap, index.md and stills, in a Hugo site's content"),
         ]
         for i, (key, label, hint) in enumerate(choices):
             button = QRadioButton(label, kind_box)
@@ -268,6 +273,7 @@ class ExportDialog(QDialog):
             if i < len(choices) - 1:
                 kind_layout.addSpacing(4)
         self.kind_buttons["site"].setChecked(True)
+        self.kind_group.idToggled.connect(lambda _id, _on: self._kind_changed(self.busy))
         layout.addWidget(kind_box)
 
         # Which recaps, and how
@@ -435,11 +441,15 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         return path if path.is_absolute() else self.root / path
 
+    def _kind_changed(self, busy: bool = False) -> None:
+        """A Hugo site keeps its spoilers: spoiler-free is for HTML exports."""
+        self.spoiler_free.setEnabled(self.kind != "hugo" and not busy)
+
     def options(self) -> ExportOptions:
         return ExportOptions(out=self.destination_path(),
                              fragment=self.kind == "fragment",
                              single_file=self.kind == "single",
-                             spoiler_free=self.spoiler_free.isChecked(),
+                             spoiler_free=self.spoiler_free.isChecked() and self.kind != "hugo",
                              drafts=self.drafts.isChecked())
 
     def browse(self) -> None:
@@ -458,6 +468,7 @@ class ExportDialog(QDialog):
                        self.drafts, self.destination, self.browse_button, self.export_button):
             widget.setEnabled(not busy)
         self.only_current.setEnabled(not busy and self.current is not None)
+        self._kind_changed(busy)
         self.cancel_button.setVisible(busy)
         self.cancel_button.setEnabled(busy)
         self.close_button.setVisible(not busy)
@@ -494,7 +505,7 @@ class ExportDialog(QDialog):
         self.progress.setRange(0, 0)
         self.step_label.setText("Checking the project…")
         current = self.current if self.only_current.isChecked() else None
-        job = PlanJob(self.root, self.options(), current, self)
+        job = PlanJob(self.root, self.options(), current, self, hugo=self.kind == "hugo")
         job.planned.connect(self._planned)
         job.failed.connect(self._failed)
         self.plan_job = job
@@ -561,15 +572,22 @@ class ExportDialog(QDialog):
         the_plan = self._plan
         assert the_plan is not None
         main_page = None
-        if the_plan.write_index:
-            main_page = the_plan.out / "index.html"
-        elif the_plan.targets:
-            main_page = the_plan.out / page_name(the_plan.targets[0])
         warnings = sum(not p.is_error for p in the_plan.problems)
-        self.summary = ExportSummary(
-            out=the_plan.out, pages=len(the_plan.targets) + int(the_plan.write_index),
-            images=len(the_plan.images), seconds=self._plan_seconds + seconds,
-            main_page=main_page, warnings=warnings)
+        if isinstance(the_plan, HugoPlan):  # pages are Hugo's to build: nothing to open
+            self.summary = ExportSummary(
+                out=the_plan.out, pages=len(the_plan.bundles),
+                images=sum(len(b.images) for b in the_plan.bundles),
+                seconds=self._plan_seconds + seconds, main_page=None, warnings=warnings,
+                unit="Hugo page bundle")
+        else:
+            if the_plan.write_index:
+                main_page = the_plan.out / "index.html"
+            elif the_plan.targets:
+                main_page = the_plan.out / page_name(the_plan.targets[0])
+            self.summary = ExportSummary(
+                out=the_plan.out, pages=len(the_plan.targets) + int(the_plan.write_index),
+                images=len(the_plan.images), seconds=self._plan_seconds + seconds,
+                main_page=main_page, warnings=warnings)
         self._set_busy(False)
         text = self.summary.text
         errors = sum(p.is_error for p in the_plan.problems)

@@ -16,6 +16,7 @@ from recapdesk.core.project import open_project
 from recapdesk.ui.export_dialog import ExportDialog, WriteJob
 
 FINAL_PAGES = ["s01e01.html", "s01e02.html", "s01e03.html"]
+FINAL_PAGES_STEMS = ["s01e01", "s01e02", "s01e03"]
 TIMEOUT = 60_000
 
 
@@ -392,3 +393,31 @@ def test_a_failed_save_stops_the_export(qtbot, sample_project: Path, settings: Q
     assert not started and not out.exists()
     assert "No space left on device" in dialog.message.text()
     assert "\n" not in dialog.message.text()
+
+
+def test_hugo_page_bundles_into_a_hugo_site(qtbot, sample_project: Path, settings: QSettings,
+                                            tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "content").mkdir(parents=True)
+    (site / "hugo.toml").write_text('title = "Recaps"\n')
+    dialog = make_dialog(qtbot, sample_project, settings)
+    dialog.set_kind("hugo")
+    assert not dialog.spoiler_free.isEnabled()
+    dialog.destination.setText(str(site / "content" / "recaps"))
+    summary = run_export(qtbot, dialog)
+    assert summary.text.startswith("Exported 3 Hugo page bundles and 8 images to ")
+    assert sorted(p.name for p in (site / "content" / "recaps").iterdir()) == FINAL_PAGES_STEMS
+    assert (site / "layouts" / "shortcodes" / "recapdesk-html.html").is_file()
+    assert not dialog.open_button.isEnabled()
+    dialog.set_kind("site")
+    assert dialog.spoiler_free.isEnabled()
+
+
+def test_hugo_outside_a_hugo_site_is_one_clear_line(qtbot, sample_project: Path,
+                                                    settings: QSettings, tmp_path: Path) -> None:
+    dialog = make_dialog(qtbot, sample_project, settings)
+    dialog.set_kind("hugo")
+    dialog.destination.setText(str(tmp_path / "not-a-site" / "content"))
+    message = run_export(qtbot, dialog, "exportFailed")
+    assert "not inside a Hugo site" in message
+    assert "not inside a Hugo site" in dialog.message.text()
