@@ -8,12 +8,13 @@ from urllib.parse import unquote
 
 from markdown_it.token import Token
 
+from recapdesk.core import site_icon
 from recapdesk.core.images import ImageError, probe
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.markdown.tokens import walk
 from recapdesk.core.model import SPOILER_LEVELS, STATUSES, Episode, Problem, Series
 from recapdesk.core.paths import resolve_image, still_name
-from recapdesk.core.project import front_line, still_files
+from recapdesk.core.project import MANIFEST, front_line, still_files
 
 
 class _ImageCheck:
@@ -171,6 +172,11 @@ def _check_wikilink(series: Series, ep: Episode, token: Token, line: int, add) -
 def check(series: Series) -> list[Problem]:
     """Every problem of the project: reading problems, episodes, stills metadata."""
     problems = list(series.problems)
+    icon = site_icon.icon_problem(series)
+    if icon:
+        site = series.manifest.get("site") if isinstance(series.manifest, dict) else None
+        problems.append(Problem(MANIFEST, _yaml_key_line(site, "icon"), "warning",
+                                f"{icon}; the pages get an icon made from the initials"))
     images = _ImageCheck()
     for ep in series.episodes:
         problems.extend(check_episode(series, ep, images))

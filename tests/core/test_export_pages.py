@@ -74,10 +74,15 @@ def test_site_files(site: Path) -> None:
     assert siblings(site) == ["site"]
 
 
+STILLS = ["s01e01-01", "s01e01-02", "s01e01-03", "s01e02-01", "s01e02-02", "s01e03-01",
+          "s01e03-02", "s01e03-03"]
+
+
 def test_draft_left_out_with_its_images(site: Path) -> None:
-    assert sorted(p.name for p in (site / "images").iterdir()) == [
-        "s01e01-01.jpg", "s01e01-02.jpg", "s01e01-03.jpg", "s01e02-01.jpg", "s01e02-02.jpg",
-        "s01e03-01.jpg", "s01e03-02.jpg", "s01e03-03.jpg"]
+    # each 1920-px still in four widths, as JPEG and as WebP
+    assert sorted(p.name for p in (site / "images").iterdir()) == sorted(
+        f"{stem}{width}.{ext}" for stem in STILLS for width in ("-480", "-800", "-1200", "")
+        for ext in ("jpg", "webp"))
     for name in ["index.html", *FINAL_PAGES]:
         html = (site / name).read_text("utf-8")
         assert "s01e04.html" not in html, name
@@ -101,7 +106,10 @@ def test_images_resized_and_sizes_match(site: Path) -> None:
     for image in images:
         with Image.open(image) as im:
             assert im.width <= 1600, image.name
-            assert im.format in ("JPEG", "PNG")
+            assert im.format == {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}[image.suffix]
+            width = image.stem.rsplit("-", 1)[-1]
+            assert im.width == (int(width) if width in ("480", "800", "1200") else 1600)
+            assert im.height == round(im.width * 1080 / 1920)
     # the 1920x1080 sample stills come out 1600x900
     with Image.open(site / "images" / "s01e01-01.jpg") as im:
         assert im.size == (1600, 900)
@@ -114,14 +122,22 @@ def test_images_resized_and_sizes_match(site: Path) -> None:
             assert src.startswith("images/"), src
             with Image.open(site / src) as im:
                 assert (int(img["width"]), int(img["height"])) == im.size, (name, src)
+            # every width it is offered in, each file that wide
+            for item in img["srcset"].split(", "):
+                file, width = item.split()
+                with Image.open(site / file) as im:
+                    assert f"{im.width}w" == width, (name, item)
 
 
 def test_stills_are_figures_with_alt_and_caption(site: Path) -> None:
     page = read_page(site / "s01e01.html")
     html = page.html
     assert html.count('<figure class="still">') == 3
-    figure_imgs = [a for a in page.find("img") if a.get("loading") == "lazy"]
+    figure_imgs = [a for a in page.find("img") if "srcset" in a]
     assert len(figure_imgs) == 3
+    # the first still is fetched at once, first; the others when scrolled near
+    assert [a.get("fetchpriority") for a in figure_imgs] == ["high", None, None]
+    assert [a.get("loading") for a in figure_imgs] == [None, "lazy", "lazy"]
     for img in figure_imgs:
         assert img["alt"].strip()
     # alt and caption fall back to stills.yaml for `![](../stills/s01e01-03.jpg)`
@@ -183,7 +199,7 @@ def test_meta_description_and_opengraph(site: Path) -> None:
         assert page.count("main") == 1
     # s01e03 has a cover in its front matter
     page = read_page(site / "s01e03.html")
-    assert page.meta(prop="og:image") == BASE_URL + "images/s01e03-02.jpg"
+    assert page.meta(prop="og:image") == BASE_URL + "images/s01e03-02-1200.jpg"
     index = read_page(site / "index.html")
     assert index.meta(prop="og:type") == "website"
     assert index.meta(name="description")

@@ -33,7 +33,7 @@ def test_export_result(tmp_path: Path) -> None:
     result = export(open_project(root), ExportOptions(out=tmp_path / "o"))
     assert result.out == tmp_path / "o"
     assert sorted(result.pages) == sorted(["index.html", *FINAL_PAGES])
-    assert result.images == len(list((tmp_path / "o" / "images").glob("s01e0*.jpg")))
+    assert result.images == len(list((tmp_path / "o" / "images").glob("s01e0?-0?.jpg")))
 
 
 def test_reexport_replaces_previous_export(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def cli_fragments(root: Path, out: Path, *args: str) -> Path:
 
 def relative(html: str) -> str:
     """Absolute URLs on the site's base URL back to the export's relative ones."""
-    return html.replace(f'"{BASE_URL}', '"')
+    return html.replace(BASE_URL, "")
 
 
 def fragment_of(root: Path, ident: str, **kwargs) -> str:
@@ -43,6 +43,11 @@ def test_equals_the_cli_fragment_export_with_absolute_urls(sample_project: Path,
         assert sources and all(s.startswith(f"{BASE_URL}images/") for s in sources)
         for src in sources:
             assert (out / src.removeprefix(BASE_URL)).is_file()
+        # a CMS gets <img srcset> of the same files, never a <picture>
+        assert "<picture>" not in html
+        for srcset in re.findall(r' srcset="([^"]+)"', html):
+            for item in srcset.split(", "):
+                assert (out / item.split()[0].removeprefix(BASE_URL)).is_file()
         wikilinks = re.findall(r'class="wikilink" href="([^"]+)"', html)
         assert wikilinks and all(h.startswith(BASE_URL) for h in wikilinks)
     assert 'href="https://kdrama-ledger.example/' in fragment_of(sample_project, "s01e02")
@@ -104,7 +109,8 @@ def test_a_new_unsaved_episode_and_an_image_added_in_the_editor(sample_project: 
     html = episode_fragment(series, path, text)
     assert f'href="{BASE_URL}s01e02.html"' in html
     assert (f'<figure class="still"><img src="{BASE_URL}images/s01e04-02.jpg" '
-            'alt="The pier" width=') in html
+            f'srcset="{BASE_URL}images/s01e04-02-480.jpg 480w, ') in html
+    assert 'alt="The pier" width="1600" height="900"' in html
     assert "<figcaption>A caption</figcaption>" in html
 
 
@@ -122,7 +128,8 @@ def test_image_names_follow_the_whole_export(make_project, make_image,
     out = cli_fragments(root, tmp_path / "out")
     html = fragment_of(root, "s01e02")
     assert html == (out / "s01e02.html").read_text("utf-8")
-    assert 'src="images/shot-2.jpg" alt="Second" width="1600" height="800"' in html
+    assert '<img src="images/shot-2.jpg" srcset="images/shot-2-480.jpg 480w, ' in html
+    assert 'alt="Second" width="1600" height="800"' in html
     assert (out / "images" / "shot-2.jpg").is_file()
 
 

@@ -241,7 +241,7 @@ class Reuse:
                        [(series.rel(e.path), e.title, e.code, e.usable, e.is_draft,
                          page_name(e)) for e in series.episodes],
                        [series.rel(e.path) for e in plan.published],
-                       sorted((series.rel(src), i.name, i.width, i.height)
+                       sorted((series.rel(src), i.name, i.width, i.height, i.renditions)
                               for src, i in plan.images.items())]
         if opts.single_file:  # the images' bytes are in the pages
             parts.append(sorted((i.name, stat_key(src)[:3]) for src, i in plan.images.items()
@@ -254,13 +254,13 @@ class Reuse:
             digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
         return digest.hexdigest()
 
-    def image_key(self, image: PlacedImage) -> str:
+    def image_key(self, image: PlacedImage, rendition: web_images.Rendition) -> str:
         try:
             stat = stat_key(image.source)
         except OSError:
             stat = []
-        return repr([CACHE_VERSION, web_images.CACHE_VERSION, web_images.MAX_WIDTH,
-                     image.name, stat])
+        return repr([CACHE_VERSION, web_images.RENDITIONS_VERSION, rendition.name,
+                     rendition.width, rendition.format, stat])
 
     def link_previous(self, rel: str, key: str, dest: Path) -> bool:
         """Hard-link the last export's `rel` to `dest` if it was made from `key` and has

@@ -29,7 +29,9 @@ class _CmsRenderer(PageRenderer):
             ref = relative(src)
             if ref is None or not self.base:
                 return ref
-            return ImageRef(self.base + ref.src, ref.width, ref.height)
+            srcset = ", ".join(self.base + item.strip() for item in ref.srcset.split(",")
+                               if item.strip())
+            return dataclasses.replace(ref, src=self.base + ref.src, srcset=srcset)
         return resolve
 
     def link_resolver(self, target: str) -> LinkTarget | None:
@@ -73,7 +75,8 @@ def episode_fragment(series: Series, path: Path | str, text: str, *,
     if ep not in published:
         published.append(ep)
         published.sort(key=Episode.sort_key)
-    pages = PageSet(view, published, place_images(view, published), spoiler_free=spoiler_free)
+    pages = PageSet(view, published, place_images(view, published), spoiler_free=spoiler_free,
+                    pictures=False)
     renderer = _CmsRenderer(pages)
     return renderer.fragment(ep, renderer.body_html(ep))
 

@@ -100,13 +100,16 @@ def _check_out(series: Series, out: Path, merge: bool) -> None:
 
 
 def place_images(series: Series, episodes: list[Episode],
-                 memo: dict[tuple[Path, str], Path | None] | None = None
-                 ) -> dict[Path, PlacedImage]:
-    """The name under `images/` and the size of every image these episodes show.
+                 memo: dict[tuple[Path, str], Path | None] | None = None, *,
+                 single_file: bool = False) -> dict[Path, PlacedImage]:
+    """The files under `images/` and the size of every image these episodes show.
 
-    A name is the source's stem with the export format's suffix; a second image of the
-    same name gets `-2`, and so on, in page order. Images that cannot be read are left
-    out (check reports them). `memo` records what each source resolved to.
+    An image is exported in a few widths and formats (`web_images.plan_renditions`);
+    its names start with the source's stem, the full-width one in the export format
+    (`<stem>.jpg`) being the one `<img src>` names. When another image's names would
+    clash, the stem gets `-2`, and so on, in page order. `single_file`: one file that
+    fits the column. Images that cannot be read are left out (check reports them).
+    `memo` records what each source resolved to.
     """
     placed: dict[Path, PlacedImage] = {}
     used_names: set[str] = {DEFAULT_CARD}
@@ -118,14 +121,18 @@ def place_images(series: Series, episodes: list[Episode],
                 info = images.probe(source)
             except images.ImageError:
                 continue  # reported by check; left out when forced
-            suffix = web_images.output_suffix(info)
-            name, n = f"{source.stem}{suffix}", 1
-            while name in used_names:
+            stem, n = source.stem, 1
+            while True:
+                renditions = web_images.plan_renditions(info, stem, single=single_file)
+                names = {r.name for r in renditions}
+                if not names & used_names and len(names) == len(renditions):
+                    break
                 n += 1
-                name = f"{source.stem}-{n}{suffix}"
-            used_names.add(name)
-            width, height = web_images.web_size(info)
-            placed[source] = PlacedImage(source, name, width, height)
+                stem = f"{source.stem}-{n}"
+            used_names |= names
+            main = renditions[0]
+            placed[source] = PlacedImage(source, main.name, main.width, main.height,
+                                         tuple(renditions))
     return placed
 
 
@@ -170,8 +177,10 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
     write_index = not options.episodes and not options.fragment
     problems = gate(series, options, targets)
     resolved: dict[tuple[Path, str], Path | None] = {}
-    placed = place_images(series, published if write_index else targets, resolved)
+    placed = place_images(series, published if write_index else targets, resolved,
+                          single_file=options.single_file)
     caches.save_facts(series)
     pages = PageSet(series, published, placed, spoiler_free=options.spoiler_free,
-                    inline_css=options.single_file, resolved=resolved)
+                    inline_css=options.single_file, resolved=resolved,
+                    pictures=not options.fragment)
     return ExportPlan(options, out, targets, pages, problems, write_index)

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from recapdesk.core import storage, web_images
+from recapdesk.core import site_icon, storage, web_images
 from recapdesk.core.export import caches
 from recapdesk.core.export.plan import MARKER, ExportError, ExportOptions, ExportPlan, plan
 from recapdesk.core.images import ImageError
 from recapdesk.core.model import Series
 from recapdesk.core.pages.context import page_name
-from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PageRenderer
+from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PageRenderer, PlacedImage
 from recapdesk.core.resources import resource_path, stylesheet
 
 MIME = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif"}
@@ -49,6 +49,22 @@ def _inline_images(html: str, images_dir: Path, names: list[str]) -> str:
     return html
 
 
+def write_image(image: PlacedImage, images_dir: Path, reuse: caches.Reuse, cache: Path,
+                relink: bool = True) -> None:
+    """Write every rendition of an image into `images_dir`: the last export's files when
+    still right (`relink`), the others made from one decode of the source."""
+    keys = {r.name: reuse.image_key(image, r) for r in image.renditions}
+    missing = [r for r in image.renditions
+               if not (relink and reuse.link_previous(f"images/{r.name}", keys[r.name],
+                                                      images_dir / r.name))]
+    if not missing:
+        return
+    made = web_images.render_renditions(image.source, missing, cache)
+    for r in missing:
+        storage.write_staged(images_dir / r.name, made[r.name])
+        reuse.wrote(f"images/{r.name}", keys[r.name], images_dir / r.name)
+
+
 def write(plan: ExportPlan) -> Iterator[Progress]:
     """Build the export beside its target and swap it in; yields Progress steps.
 
@@ -72,19 +88,17 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         reuse = caches.Reuse(plan)
         for image in plan.images.values():
             yield Progress(done, total, f"Image {image.name}")
-            rel, key = f"images/{image.name}", reuse.image_key(image)
-            if opts.single_file or not reuse.link_previous(rel, key, images_dir / image.name):
-                try:
-                    web_images.write_web_image(image.source, images_dir / image.name, cache)
-                    reuse.wrote(rel, key, images_dir / image.name)
-                except (ImageError, OSError) as exc:
-                    if not opts.force:
-                        raise ExportError(f"{series.rel(image.source)}: {exc}") from None
+            try:
+                write_image(image, images_dir, reuse, cache, relink=not opts.single_file)
+            except (ImageError, OSError) as exc:
+                if not opts.force:
+                    raise ExportError(f"{series.rel(image.source)}: {exc}") from None
             done += 1
         renderer = PageRenderer(plan.pages)
         needs_card = False
         written: list[str] = []
-        inline_names = [i.name for i in plan.images.values()] + [DEFAULT_CARD]
+        inline_names = [r.name for i in plan.images.values() for r in i.renditions]
+        inline_names.append(DEFAULT_CARD)
         if opts.single_file:
             storage.copy_file(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
         for ep in plan.targets:
@@ -123,6 +137,8 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         else:
             if not opts.fragment:
                 storage.write_staged(stage / STYLESHEET, stylesheet())
+                for name, data in site_icon.icons(series).items():
+                    storage.write_staged(stage / name, data)
             if needs_card and not opts.fragment:
                 storage.copy_file(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
             if not any(images_dir.iterdir()):

@@ -66,6 +66,7 @@ def build_markdown(
     spoiler_free: bool = False,
     heading_shift: int = 0,
     sanitize_html: bool = True,
+    eager_first: bool = False,
 ) -> MarkdownIt:
     """Make the recap-dialect MarkdownIt.
 
@@ -79,6 +80,8 @@ def build_markdown(
     spoiler_free: drop spoiler blocks and inline spoilers.
     heading_shift: move heading levels down (the page's title is its one <h1>).
     sanitize_html: pass raw HTML through the allow-list (never turn off for export).
+    eager_first: the first still loads at once with high priority (a page's largest
+        paint), not lazily like the others.
     """
     md = MarkdownIt("commonmark", renderer_cls=RecapRenderer)
     md.enable(["table", "strikethrough"])
@@ -90,7 +93,8 @@ def build_markdown(
     inline_spoiler_plugin(md)
     wikilink_plugin(md, resolver=episodes)
     no_nested_links_plugin(md)
-    figures_plugin(md, stills=stills, still_of=still_of, resolver=images)
+    figures_plugin(md, stills=stills, still_of=still_of, resolver=images,
+                   eager_first=eager_first)
     heading_ids_plugin(md, shift=heading_shift)
     if spoiler_free:
         spoiler_free_plugin(md)

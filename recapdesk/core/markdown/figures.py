@@ -1,5 +1,9 @@
 """Stills: an image alone in its paragraph becomes `<figure class="still">` with a caption.
 
+Each still is offered in a few widths (`srcset`, `sizes`) and, given the sources of a
+modern format, as a `<picture>`; on a page, the first still is fetched at once with high
+priority (it is usually the largest paint), the others lazily.
+
 Alt text and caption come from the Markdown (`![alt](src "Caption")`) and fall back to
 `stills/stills.yaml` when the image is a still (`paths.still_name` decides which). Image
 sources go through an optional resolver that maps the path as written to the exported
@@ -28,6 +32,9 @@ class ImageRef:
     width: int | None = None
     height: int | None = None
     css_class: str = ""  # a class for the <img> (a CMS's own image markup)
+    srcset: str = ""  # the same image in other widths (`<img srcset>`), with `sizes`
+    sizes: str = ""
+    sources: tuple[tuple[str, str], ...] = ()  # (type, srcset): `<picture><source>`s
 
 
 ImageResolver = Callable[[str], ImageRef | None]
@@ -61,11 +68,12 @@ def _mark_figures(state: StateCore) -> None:
 
 def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
                    still_of: StillOf | None = None, resolver: ImageResolver | None = None,
-                   lazy: bool = True) -> None:
+                   lazy: bool = True, eager_first: bool = False) -> None:
     """Register the figure rule and the image renderer.
 
     `stills` holds still metadata by file name; `still_of` says which still a source
-    is (by default, as written in a recap in `episodes/`).
+    is (by default, as written in a recap in `episodes/`). `lazy`: stills load lazily;
+    `eager_first`: but the first, fetched at once with high priority (a page's body).
     """
     stills = stills or {}
     which = still_of or episode_still_of
@@ -89,21 +97,32 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
         src = str(token.attrGet("src") or "")
         alt, caption = image_texts(token, env)
         ref = resolver(src) if resolver is not None else None
-        attrs = [("src", ref.src if ref else src), ("alt", alt)]
+        attrs = [("src", ref.src if ref else src)]
+        if ref and ref.srcset:
+            attrs += [("srcset", ref.srcset), ("sizes", ref.sizes)]
+        attrs.append(("alt", alt))
         if ref and ref.width and ref.height:
             attrs += [("width", str(ref.width)), ("height", str(ref.height))]
         if ref and ref.css_class:
             attrs.append(("class", ref.css_class))
         figure = token.meta.get("figure", False)
         if figure and lazy:
-            attrs.append(("loading", "lazy"))
+            # the first still is the page's largest paint: fetched at once, first
+            first = eager_first and not env.get("recapdesk_stills")
+            env["recapdesk_stills"] = env.get("recapdesk_stills", 0) + 1
+            attrs.append(("fetchpriority", "high") if first else ("loading", "lazy"))
         if not figure and token.attrGet("title"):
             attrs.append(("title", str(token.attrGet("title"))))
         for key, value in token.attrs.items():
             if key not in ("src", "alt", "title"):
                 attrs.append((key, str(value)))
         end = " />" if options.get("xhtmlOut") else ">"
-        return "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + end
+        img = "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + end
+        if not (ref and ref.sources):
+            return img
+        sources = "".join(f'<source type="{escape(kind)}" srcset="{escape(srcset)}" '
+                          f'sizes="{escape(ref.sizes)}"{end}' for kind, srcset in ref.sources)
+        return f"<picture>{sources}{img}</picture>"
 
     def render_figure_open(self, tokens, idx, options, env) -> str:
         return f"<figure{self.renderAttrs(tokens[idx])}>"

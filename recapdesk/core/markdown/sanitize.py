@@ -13,16 +13,18 @@ TAGS = frozenset({
     "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
     "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
     "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark",
-    "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small", "span",
-    "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time",
-    "tr", "u", "ul", "var", "wbr",
+    "ol", "p", "picture", "pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small",
+    "source", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
+    "thead", "time", "tr", "u", "ul", "var", "wbr",
 })
 
 _COMMON = {"id", "class", "title", "lang", "dir"}
 ATTRIBUTES = {
     "*": _COMMON,
     "a": _COMMON | {"href", "hreflang"},
-    "img": _COMMON | {"src", "alt", "width", "height", "loading"},
+    "img": _COMMON | {"src", "srcset", "sizes", "alt", "width", "height", "loading",
+                      "fetchpriority", "decoding"},
+    "source": {"type", "srcset", "sizes", "media", "width", "height"},
     "span": _COMMON | {"tabindex"},
     "td": _COMMON | {"colspan", "rowspan", "style"},
     "th": _COMMON | {"colspan", "rowspan", "scope", "style"},

@@ -41,6 +41,8 @@ class PageContext:
     series_title: str
     json_ld: str
     stylesheet_href: str | None = "style.css"
+    icon: str = ""  # the site icon's URL (and the Apple touch icon's)
+    touch_icon: str = ""
     inline_css: str | None = None
     kicker: str = ""
     author: str = ""

@@ -11,24 +11,67 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from recapdesk.core import site_icon
 from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown, facts
 from recapdesk.core.model import SPOILER_WARNINGS, Episode, Series
 from recapdesk.core.pages import context as pg
 from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.resources import stylesheet, template_env
+from recapdesk.core.web_images import CARD_WIDTH, MODERN, Rendition
 
 STYLESHEET = "style.css"
 DEFAULT_CARD = "card.png"
 
 
+# The width a still takes on a page (the article column; the theme's style.css) and
+# on the series page (a recap card), for `sizes`.
+STILL_SIZES = "(max-width: 34rem) calc(100vw - 2rem), min(calc(100vw - 2.5rem), 47.5rem)"
+CARD_SIZES = "(max-width: 40rem) calc(100vw - 2.5rem), 23rem"
+
+
 @dataclass
 class PlacedImage:
-    """An image as a page shows it: its source file, its name under `images/`, its size."""
+    """An image as a page shows it: its source file, its name under `images/` (the file
+    `<img src>` names), its size, and every file it is exported as (`renditions`)."""
 
     source: Path
     name: str
     width: int
     height: int
+    renditions: tuple[Rendition, ...] = ()
+
+    @property
+    def card(self) -> str:
+        """The file of the social card (og:image): the 1200-px rendition in the
+        fallback format when there is one."""
+        for r in self.renditions:
+            if r.width == CARD_WIDTH and r.name.endswith(Path(self.name).suffix):
+                return r.name
+        return self.name
+
+    def srcsets(self, prefix: str = "images/") -> tuple[str, str]:
+        """(`srcset` of the fallback format, `srcset` of the modern one): widths in
+        ascending order; empty when the image has one file."""
+        if len(self.renditions) < 2:
+            return "", ""
+        fallback = Path(self.name).suffix
+
+        def srcset(modern: bool) -> str:
+            chosen = sorted((r for r in self.renditions
+                             if (r.format == MODERN) == modern
+                             and (modern or r.name.endswith(fallback))),
+                            key=lambda r: r.width)
+            return ", ".join(f"{prefix}{r.name} {r.width}w" for r in chosen)
+        modern_set = srcset(True) if not self.name.endswith(".webp") else ""
+        return srcset(False), modern_set
+
+    def ref(self, prefix: str = "images/", sizes: str = STILL_SIZES, *,
+            picture: bool = True, css_class: str = "") -> ImageRef:
+        """How a page's `<img>` (in a `<picture>` with `picture`) shows this image."""
+        fallback, modern = self.srcsets(prefix)
+        sources = (("image/webp", modern),) if picture and modern else ()
+        return ImageRef(prefix + self.name, self.width, self.height, css_class,
+                        srcset=fallback, sizes=sizes if fallback else "", sources=sources)
 
 
 @dataclass
@@ -41,6 +84,7 @@ class PageSet:
     images: dict[Path, PlacedImage] = field(default_factory=dict)
     spoiler_free: bool = False
     inline_css: bool = False
+    pictures: bool = True  # stills as <picture> with a modern format (else <img srcset>)
     # image sources as written, per episode, to the files they resolved to (a memo)
     resolved: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
 
@@ -92,7 +136,7 @@ class PageRenderer:
             planned = self.pages.images.get(path) if path else None
             if planned is None:
                 return None
-            return ImageRef(f"images/{planned.name}", planned.width, planned.height)
+            return planned.ref(picture=self.pages.pictures)
         return resolve
 
     def body_html(self, ep: Episode, *, source_lines: bool = False) -> str:
@@ -107,7 +151,8 @@ class PageRenderer:
                             images=None if source_lines else self.image_resolver(ep),
                             spoiler_free=self.pages.spoiler_free,
                             heading_shift=int(known.has_h1) if known else 0,
-                            source_lines=source_lines, line_offset=ep.body_line - 1)
+                            source_lines=source_lines, line_offset=ep.body_line - 1,
+                            eager_first=not source_lines)
         env: dict = {}
         tokens = md.parse(ep.body, env)
         if known is None and any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
@@ -126,7 +171,7 @@ class PageRenderer:
         return None
 
     def image_url(self, image: PlacedImage | None) -> str:
-        name = f"images/{image.name}" if image else f"images/{DEFAULT_CARD}"
+        name = f"images/{image.card}" if image else f"images/{DEFAULT_CARD}"
         return self.base + name if self.base else name
 
     def common(self, ep_or_none: Episode | None) -> dict:
@@ -138,7 +183,15 @@ class PageRenderer:
             "streaming": pg.streaming_line(self.series),
             "inline_css": stylesheet() if self.inline_css else None,
             "stylesheet_href": None if self.inline_css else STYLESHEET,
+            **self.icons(),
         }
+
+    def icons(self) -> dict[str, str]:
+        """The site icon's URLs (data URIs on self-contained pages)."""
+        if self.inline_css:
+            uris = site_icon.data_uris(self.series)
+            return {"icon": uris[site_icon.ICON], "touch_icon": uris[site_icon.TOUCH_ICON]}
+        return {"icon": site_icon.ICON, "touch_icon": site_icon.TOUCH_ICON}
 
     def episode_page(self, ep: Episode, body: str) -> str:
         series = self.series
@@ -201,8 +254,7 @@ class PageRenderer:
             cards.append({
                 "href": pg.page_name(ep), "title": ep.title, "excerpt": ep.excerpt,
                 "kicker": pg.kicker(ep),
-                "image": {"src": f"images/{cover.name}", "width": cover.width,
-                          "height": cover.height} if cover else None,
+                "image": cover.ref(sizes=CARD_SIZES) if cover else None,
             })
         facts = []
         if series.original_title:
