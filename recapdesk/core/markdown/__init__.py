@@ -80,8 +80,8 @@ def build_markdown(
     spoiler_free: drop spoiler blocks and inline spoilers.
     heading_shift: move heading levels down (the page's title is its one <h1>).
     sanitize_html: pass raw HTML through the allow-list (never turn off for export).
-    eager_first: the first still loads at once with high priority (a page's largest
-        paint), not lazily like the others.
+    eager_first: the first still loads at once (a page's largest paint), not lazily
+        like the others.
     """
     md = MarkdownIt("commonmark", renderer_cls=RecapRenderer)
     md.enable(["table", "strikethrough"])

@@ -1,8 +1,9 @@
 """Stills: an image alone in its paragraph becomes `<figure class="still">` with a caption.
 
 Each still is offered in a few widths (`srcset`, `sizes`) and, given the sources of a
-modern format, as a `<picture>`; on a page, the first still is fetched at once with high
-priority (it is usually the largest paint), the others lazily.
+modern format, as a `<picture>`; on a page, the first still is fetched at once (it is
+usually the largest paint), the others lazily. (`fetchpriority` is left out: the W3C
+checker in use rejects it.)
 
 Alt text and caption come from the Markdown (`![alt](src "Caption")`) and fall back to
 `stills/stills.yaml` when the image is a still (`paths.still_name` decides which). Image
@@ -73,7 +74,7 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
 
     `stills` holds still metadata by file name; `still_of` says which still a source
     is (by default, as written in a recap in `episodes/`). `lazy`: stills load lazily;
-    `eager_first`: but the first, fetched at once with high priority (a page's body).
+    `eager_first`: but the first, fetched at once (a page's body).
     """
     stills = stills or {}
     which = still_of or episode_still_of
@@ -107,10 +108,11 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
             attrs.append(("class", ref.css_class))
         figure = token.meta.get("figure", False)
         if figure and lazy:
-            # the first still is the page's largest paint: fetched at once, first
+            # the first still is usually the page's largest paint: fetched at once
             first = eager_first and not env.get("recapdesk_stills")
             env["recapdesk_stills"] = env.get("recapdesk_stills", 0) + 1
-            attrs.append(("fetchpriority", "high") if first else ("loading", "lazy"))
+            if not first:
+                attrs.append(("loading", "lazy"))
         if not figure and token.attrGet("title"):
             attrs.append(("title", str(token.attrGet("title"))))
         for key, value in token.attrs.items():

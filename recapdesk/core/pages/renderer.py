@@ -25,7 +25,8 @@ DEFAULT_CARD = "card.png"
 
 # The width a still takes on a page (the article column; the theme's style.css) and
 # on the series page (a recap card), for `sizes`.
-STILL_SIZES = "(max-width: 34rem) calc(100vw - 2rem), min(calc(100vw - 2.5rem), 47.5rem)"
+STILL_SIZES = ("(max-width: 34rem) calc(100vw - 2rem), (max-width: 50rem) calc(100vw - 2.5rem), "
+               "47.5rem")
 CARD_SIZES = "(max-width: 40rem) calc(100vw - 2.5rem), 23rem"
 
 
