@@ -138,12 +138,17 @@ class RememberedChecks:
         return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def episode(self, ep: Episode) -> list[Problem]:
+        tokens = None
+        if ep.readable and facts.cached(ep.body) is None \
+                and facts.known(facts.body_key(ep.body)) is None:
+            tokens = facts.parse_with_facts(ep.body)  # one parse for its facts and checks
         key = self._episode_key(ep)
         found = self.episodes.get(key)
         if found is not None:
             problems = [Problem(*p) for p in found]
         else:
-            problems = check_episode(self.series, ep, self)  # type: ignore[arg-type]
+            problems = check_episode(self.series, ep, self,  # type: ignore[arg-type]
+                                     tokens=tokens)
         self.used_episodes[key] = [[p.path, p.line, p.level, p.message] for p in problems]
         return problems
 

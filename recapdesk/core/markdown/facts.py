@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from markdown_it.token import Token
+
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.markdown.tokens import walk
 
@@ -55,6 +57,25 @@ def cached(body: str) -> BodyFacts | None:
     return _BY_BODY.get(body)
 
 
+def _from_tokens(tokens: list[Token]) -> BodyFacts:
+    images = tuple(str(loc.token.attrGet("src") or "") for loc in walk(tokens)
+                   if loc.token.type == "image")
+    return BodyFacts(images, any(t.type == "heading_open" and t.tag == "h1" for t in tokens))
+
+
+def parse_with_facts(body: str) -> list[Token]:
+    """Parse a body with the plain dialect (as `check` does) and remember its facts from
+    the same parse."""
+    tokens = build_markdown().parse(body)
+    if _BY_BODY.get(body) is None:
+        facts = _from_tokens(tokens)
+        if len(_BY_BODY) >= _BY_BODY_MAX:
+            _BY_BODY.clear()
+        _BY_BODY[body] = facts
+        _BY_KEY.setdefault(body_key(body), facts)
+    return tokens
+
+
 def body_facts(body: str) -> BodyFacts:
     """The images and level-1 headings of a body, from one parse (remembered)."""
     facts = _BY_BODY.get(body)
@@ -63,11 +84,7 @@ def body_facts(body: str) -> BodyFacts:
     key = body_key(body)
     facts = _BY_KEY.get(key)
     if facts is None:
-        tokens = build_markdown().parse(body)
-        images = tuple(str(loc.token.attrGet("src") or "") for loc in walk(tokens)
-                       if loc.token.type == "image")
-        facts = BodyFacts(images,
-                          any(t.type == "heading_open" and t.tag == "h1" for t in tokens))
+        facts = _from_tokens(build_markdown().parse(body))
         if len(_BY_KEY) >= _BY_KEY_MAX:
             _BY_KEY.clear()
         _BY_KEY[key] = facts

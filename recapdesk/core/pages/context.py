@@ -59,7 +59,7 @@ class PageContext:
     streaming: str = ""
     prev: RecapLink | None = None
     next: RecapLink | None = None
-    recaps: list[RecapLink] = field(default_factory=list)
+    recaps_html: str = ""  # the <li>s of the list of recaps (made once per page set)
     extra: dict[str, Any] = field(default_factory=dict)
 
 

@@ -11,6 +11,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import escape
+
 from recapdesk.core import site_icon
 from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown, facts
 from recapdesk.core.model import SPOILER_WARNINGS, Episode, Series
@@ -121,6 +123,7 @@ class PageRenderer:
         self.base = self.series.base_url
         self.page_names = {id(e): pg.page_name(e) for e in pages.published}
         self.inline_css = pages.inline_css
+        self._recap_items: dict[int, tuple[str, str]] | None = None
 
     def link_resolver(self, target: str) -> LinkTarget | None:
         ep = self.series.find_episode(target)
@@ -230,11 +233,27 @@ class PageRenderer:
             body_html=body,
             prev=link(prev_ep) if prev_ep else None,
             next=link(next_ep) if next_ep else None,
-            recaps=[link(e) for e in published],
+            recaps_html=self.recaps_html(ep),
             extra={"rating_text": pg.format_rating(ep.rating) if ep.rating is not None else ""},
             **self.common(ep),
         )
         return template_env().get_template("episode.html").render(page=ctx, series=series)
+
+    def recaps_html(self, current: Episode) -> str:
+        """The list items of every listed recap, `current` marked (each item is made once
+        per page set: a site of n recaps lists n recaps on each of n pages)."""
+        if self._recap_items is None:
+            self._recap_items = {}
+            for e in self.pages.published:
+                code = (e.code or "").upper()
+                label = (f'<span class="ep-code">{escape(code)}</span> ' if code else "") \
+                    + str(escape(e.title))
+                href = escape(pg.page_name(e))
+                self._recap_items[id(e)] = (f'<li><a href="{href}">{label}</a></li>',
+                                            f'<li><a href="{href}" aria-current="page">'
+                                            f"{label}</a></li>")
+        return "\n".join(items[e is current] for e in self.pages.published
+                         if (items := self._recap_items.get(id(e))))
 
     def fragment(self, ep: Episode, body: str) -> str:
         parts = []
