@@ -160,9 +160,11 @@ def _bar(done: int, total: int, message: str) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from recapdesk.core.export.hugo import plan_hugo, write_hugo
     from recapdesk.core.export.plan import ExportError, ExportOptions, plan
     from recapdesk.core.export.write import write
+
+    if args.format == "hugo":
+        from recapdesk.core.export.hugo import plan_hugo, write_hugo
 
     series = _open(args.project)
     options = ExportOptions(out=args.out, episodes=args.episode, fragment=args.fragment,

@@ -137,6 +137,20 @@ class RememberedChecks:
             parts.append([src, str(resolved.path), resolved.remote, resolved.error, version])
         return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
+    def knows(self, ep: Episode) -> bool:
+        """Whether this episode's problems are remembered (False when finding out needs
+        a parse of its body)."""
+        if not ep.readable:
+            return True
+        if facts.cached(ep.body) is None and facts.known(facts.body_key(ep.body)) is None:
+            return False
+        return self._episode_key(ep) in self.episodes
+
+    def learn(self, episodes: dict[str, list], decodes: dict[str, str]) -> None:
+        """Take in what another process checked (`used_episodes`, `used_decodes`)."""
+        self.episodes.update(episodes)
+        self.decodes.update(decodes)
+
     def episode(self, ep: Episode) -> list[Problem]:
         tokens = None
         if ep.readable and facts.cached(ep.body) is None \
@@ -175,9 +189,14 @@ def checks_version() -> str:
 
 
 def checked(series: Series) -> list[Problem]:
-    """Every problem of the project, exactly as `checks.check(series)` lists them."""
+    """Every problem of the project, exactly as `checks.check(series)` lists them; the
+    recaps not checked before are checked on every core when there are enough."""
+    from recapdesk.core.export import workers  # it imports this module
+
     remembered = RememberedChecks(series)
     problems = check(dataclasses.replace(series, episodes=[]))  # reading, stills metadata
+    todo = [i for i, ep in enumerate(series.episodes) if not remembered.knows(ep)]
+    workers.check_in_parallel(series, todo, remembered)
     for ep in series.episodes:
         problems.extend(remembered.episode(ep))
     problems.sort(key=lambda p: (p.path, p.line, p.level != "error"))

@@ -2,26 +2,25 @@
 
 `write(plan)` is a generator that yields Progress while it builds the output in a folder
 beside the target and swaps it in only when complete (stop iterating to cancel: nothing
-changes). What an earlier export made that is still right is reused (`caches.Reuse`).
+changes). What an earlier export made that is still right is reused (`caches.Reuse`);
+the rest is made on every core when there is enough of it (`workers.Jobs`).
 """
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from recapdesk.core import site_icon, storage, web_images
-from recapdesk.core.export import caches
+from recapdesk.core import site_icon, storage
+from recapdesk.core.export import caches, workers
 from recapdesk.core.export.plan import MARKER, ExportError, ExportOptions, ExportPlan, plan
 from recapdesk.core.images import ImageError
 from recapdesk.core.model import Series
 from recapdesk.core.pages.context import page_name
-from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PageRenderer, PlacedImage
+from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PlacedImage
 from recapdesk.core.resources import resource_path, stylesheet
-
-MIME = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif"}
+from recapdesk.core.web_images import Rendition
 
 
 @dataclass
@@ -38,37 +37,22 @@ class ExportResult:
     images: int
 
 
-def _inline_images(html: str, images_dir: Path, names: list[str]) -> str:
-    """Replace every quoted `images/<name>` (src, og:image, JSON-LD) with a data URI."""
-    for name in names:
-        needle = f'"images/{name}"'
-        if needle in html and (images_dir / name).is_file():
-            data = base64.b64encode((images_dir / name).read_bytes()).decode("ascii")
-            mime = MIME.get(Path(name).suffix, "application/octet-stream")
-            html = html.replace(needle, f'"data:{mime};base64,{data}"')
-    return html
-
-
-def write_image(image: PlacedImage, images_dir: Path, reuse: caches.Reuse, cache: Path,
-                relink: bool = True) -> None:
-    """Write every rendition of an image into `images_dir`: the last export's files when
-    still right (`relink`), the others made from one decode of the source."""
-    keys = {r.name: reuse.image_key(image, r) for r in image.renditions}
-    missing = [r for r in image.renditions
-               if not (relink and reuse.link_previous(f"images/{r.name}", keys[r.name],
-                                                      images_dir / r.name))]
-    if not missing:
-        return
-    made = web_images.render_renditions(image.source, missing, cache)
-    for r in missing:
-        storage.write_staged(images_dir / r.name, made[r.name])
-        reuse.wrote(f"images/{r.name}", keys[r.name], images_dir / r.name)
+def _missing_renditions(image: PlacedImage, images_dir: Path, reuse: caches.Reuse,
+                        relink: bool) -> list[Rendition]:
+    """The renditions of an image the last export did not leave right (those it did are
+    linked into `images_dir`)."""
+    return [r for r in image.renditions
+            if not (relink and reuse.link_previous(f"images/{r.name}",
+                                                   reuse.image_key(image, r),
+                                                   images_dir / r.name))]
 
 
 def write(plan: ExportPlan) -> Iterator[Progress]:
     """Build the export beside its target and swap it in; yields Progress steps.
 
-    Raises ExportError when the plan is blocked by errors or writing fails.
+    Stills and pages are made on every core when there is enough work
+    (`export.workers`). Raises ExportError when the plan is blocked by errors or
+    writing fails.
     """
     if plan.blocked:
         raise ExportError("the project has errors; nothing was written (use --force to "
@@ -81,53 +65,80 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         stage = storage.make_stage(out)
     except OSError as exc:
         raise ExportError(f"{out}: cannot write the export: {exc.strerror or exc}") from None
+    jobs: workers.Jobs | None = None
     try:
         images_dir = stage / "images"
         storage.make_dirs(images_dir)
-        cache = series.state_dir / "cache" / "images"
         reuse = caches.Reuse(plan)
-        for image in plan.images.values():
-            yield Progress(done, total, f"Image {image.name}")
-            try:
-                write_image(image, images_dir, reuse, cache, relink=not opts.single_file)
-            except (ImageError, OSError) as exc:
-                if not opts.force:
-                    raise ExportError(f"{series.rel(image.source)}: {exc}") from None
-            done += 1
-        renderer = PageRenderer(plan.pages)
-        needs_card = False
-        written: list[str] = []
         inline_names = [r.name for i in plan.images.values() for r in i.renditions]
         inline_names.append(DEFAULT_CARD)
+        shared = workers.Shared(plan, stage, series.state_dir / "cache" / "images",
+                                inline_names)
+        jobs = workers.Jobs(shared, reuse.pages_dir)
         if opts.single_file:
             storage.copy_file(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
-        for ep in plan.targets:
-            name = page_name(ep)
-            yield Progress(done, total, f"Page {name}")
-            key = reuse.page_key(ep)
-            if not reuse.link_previous(name, key, stage / name):
-                html = reuse.cached_page(key)
-                if html is None:
-                    body = renderer.body_html(ep)
-                    if opts.fragment:
-                        html = renderer.fragment(ep, body)
-                    else:
-                        html = renderer.episode_page(ep, body)
-                    if opts.single_file:
-                        html = _inline_images(html, images_dir, inline_names)
-                    reuse.store_page(key, html)
-                storage.write_staged(stage / name, html)
-                reuse.wrote(name, key, stage / name)
-            if not opts.fragment:
-                needs_card = needs_card or renderer.cover(ep) is None
-            written.append(name)
+
+        # what the last export left right is linked; the rest is work
+        image_work = []
+        for image in plan.images.values():
+            missing = _missing_renditions(image, images_dir, reuse, not opts.single_file)
+            if missing:
+                image_work.append((image, missing))
+            else:
+                done += 1
+                yield Progress(done, total, f"Image {image.name} (unchanged)")
+        page_work: list[tuple[int, str]] = []
+        for index, ep in enumerate(plan.targets):
+            name, key = page_name(ep), reuse.page_key(ep)
+            if reuse.link_previous(name, key, stage / name):
+                done += 1
+                yield Progress(done, total, f"Page {name} (unchanged)")
+                continue
+            html = reuse.cached_page(key)
+            if html is None:
+                page_work.append((index, key))
+                continue
+            storage.write_staged(stage / name, html)
+            reuse.wrote(name, key, stage / name)
             done += 1
+            yield Progress(done, total, f"Page {name}")
+        yield Progress(done, total, "Exporting")
+        jobs.start_pool(workers.estimate(image_work, [plan.targets[i] for i, _ in page_work])
+                        + workers.POOL_START_SECONDS,
+                        len(image_work) + len(page_work))
+
+        for image, result in jobs.images(image_work):
+            if isinstance(result, BaseException):
+                if not isinstance(result, (ImageError, OSError)):
+                    raise result
+                if not opts.force:
+                    raise ExportError(f"{series.rel(image.source)}: {result}") from None
+            else:
+                for name in result:
+                    rel = f"images/{name}"
+                    rendition = next(r for r in image.renditions if r.name == name)
+                    reuse.wrote(rel, reuse.image_key(image, rendition), images_dir / name)
+            done += 1
+            yield Progress(done, total, f"Image {image.name}")
+        for index, result in jobs.pages(page_work):
+            if isinstance(result, BaseException):
+                raise result
+            key = next(k for i, k in page_work if i == index)
+            reuse.wrote(result, key, stage / result)
+            done += 1
+            yield Progress(done, total, f"Page {result}")
+        jobs.close()
+
+        renderer = shared.page_renderer()
+        needs_card = not opts.fragment and any(renderer.cover(ep) is None
+                                               for ep in plan.targets)
+        written = [page_name(ep) for ep in plan.targets]
         if plan.write_index:
             yield Progress(done, total, "Series page index.html")
             html = renderer.index_page()
             needs_card = needs_card or not plan.images
             if opts.single_file:
-                html = _inline_images(html, images_dir, inline_names)
+                html = workers.inline_images(html, images_dir, inline_names)
             storage.write_staged(stage / "index.html", html)
             written.append("index.html")
             done += 1
@@ -159,6 +170,8 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
     except OSError as exc:
         raise ExportError(f"{out}: cannot write the export: {exc.strerror or exc}") from None
     finally:
+        if jobs is not None:
+            jobs.close()
         if stage.exists():
             storage.remove_tree(stage)
 

@@ -1,0 +1,279 @@
+"""Export work on every core: stills and pages made in worker processes.
+
+`Jobs` runs the jobs of one export, in worker processes when there is enough work
+(`worth_a_pool`) and in this process otherwise, and yields each result as it is done.
+Either way a file is made by the same function (`make_image`, `make_page`), so a
+parallel export writes exactly the bytes a serial one does. Workers get the plan once
+when they start, write their files into the export's stage through storage, and import
+nothing but the Qt-free core.
+
+A process that runs one thread (the command line) forks its workers; one that runs
+more (the window's export thread) starts them from a fork server, since forking a
+threaded process is unsafe.
+"""
+
+from __future__ import annotations
+
+import base64
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from recapdesk.core import storage, web_images
+from recapdesk.core.export import caches
+from recapdesk.core.export.plan import ExportPlan
+from recapdesk.core.markdown import facts
+from recapdesk.core.model import Episode, Series
+from recapdesk.core.pages.context import page_name
+from recapdesk.core.pages.renderer import PageRenderer, PlacedImage
+from recapdesk.core.web_images import Rendition
+
+# Rough costs on one core, to decide whether a pool pays for its start.
+_SECONDS_PER_CHAR = 1 / 1_500_000  # a page, per character of its recap
+_SECONDS_PER_RENDITION = 0.03  # a still's file, resized and encoded
+POOL_START_SECONDS = 0.05  # forking the workers
+MIN_POOL_WORK_SECONDS = 0.3  # less work than this is done in this process
+
+
+def cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def estimate(images: list[tuple[PlacedImage, list[Rendition]]], pages: list[Episode]) -> float:
+    """Roughly how many seconds of one core this work takes."""
+    return (sum(len(missing) for _, missing in images) * _SECONDS_PER_RENDITION
+            + sum(len(ep.body) for ep in pages) * _SECONDS_PER_CHAR)
+
+
+def worth_a_pool(seconds: float, jobs: int) -> bool:
+    return cores() > 1 and jobs > 1 and seconds >= MIN_POOL_WORK_SECONDS
+
+
+def _threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return 2  # not known: assume threads
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform == "linux" and _threads() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+# --- the work itself (in a worker or in this process) -----------------------------------
+
+@dataclass
+class Shared:
+    """What every job of an export needs: the plan and where its files go."""
+
+    plan: ExportPlan
+    stage: Path
+    cache: Path  # the web versions of stills, by content
+    inline_names: list[str] = field(default_factory=list)
+    renderer: PageRenderer | None = None
+
+    @property
+    def images_dir(self) -> Path:
+        return self.stage / "images"
+
+    def page_renderer(self) -> PageRenderer:
+        if self.renderer is None:
+            self.renderer = PageRenderer(self.plan.pages)
+        return self.renderer
+
+
+MIME = {".jpg": "image/jpeg", ".png": "image/png", ".webp": "image/webp", ".gif": "image/gif"}
+
+
+def inline_images(html: str, images_dir: Path, names: list[str]) -> str:
+    """Replace every quoted `images/<name>` (src, og:image, JSON-LD) with a data URI."""
+    for name in names:
+        needle = f'"images/{name}"'
+        if needle in html and (images_dir / name).is_file():
+            data = base64.b64encode((images_dir / name).read_bytes()).decode("ascii")
+            mime = MIME.get(Path(name).suffix, "application/octet-stream")
+            html = html.replace(needle, f'"data:{mime};base64,{data}"')
+    return html
+
+
+def make_image(shared: Shared, source: Path, names: list[str]) -> list[str]:
+    """Write the named renditions of the image from `source` into the stage."""
+    image = shared.plan.images[source]
+    missing = [r for r in image.renditions if r.name in names]
+    made = web_images.render_renditions(image.source, missing, shared.cache)
+    for r in missing:
+        storage.write_staged(shared.images_dir / r.name, made[r.name])
+    return names
+
+
+def page_html(shared: Shared, ep: Episode) -> str:
+    """The page (or fragment) of a recap, as this export writes it."""
+    renderer = shared.page_renderer()
+    opts = shared.plan.options
+    body = renderer.body_html(ep)
+    html = renderer.fragment(ep, body) if opts.fragment else renderer.episode_page(ep, body)
+    if opts.single_file:
+        html = inline_images(html, shared.images_dir, shared.inline_names)
+    return html
+
+
+def make_page(shared: Shared, index: int, key: str, pages_cache: Path) -> str:
+    """Render the plan's `index`th recap, write it into the stage and remember it in the
+    page cache under `key`; returns its file name."""
+    ep = shared.plan.targets[index]
+    html = page_html(shared, ep)
+    name = page_name(ep)
+    storage.write_staged(shared.stage / name, html)
+    caches.write_cache(pages_cache / f"{key}.html", html)
+    return name
+
+
+# --- checks of recaps not checked before -------------------------------------------
+
+_SERIES: Series | None = None
+_CHECKS: caches.RememberedChecks | None = None
+
+
+def _start_checker(series: Series) -> None:
+    global _SERIES, _CHECKS
+    _SERIES, _CHECKS = series, None
+
+
+def _check_job(indexes: list[int]) -> tuple[list[tuple[str, facts.BodyFacts]],
+                                             dict[str, list], dict[str, str]]:
+    """Check these episodes of the series: (their body facts by body key, the problems
+    and decodes found, as RememberedChecks records them)."""
+    global _CHECKS
+    assert _SERIES is not None
+    if _CHECKS is None:
+        _CHECKS = caches.RememberedChecks(_SERIES)
+    found = []
+    for index in indexes:
+        ep = _SERIES.episodes[index]
+        _CHECKS.episode(ep)
+        found.append((facts.body_key(ep.body), facts.body_facts(ep.body)))
+    episodes, decodes = dict(_CHECKS.used_episodes), dict(_CHECKS.used_decodes)
+    _CHECKS.used_episodes.clear()
+    _CHECKS.used_decodes.clear()
+    return found, episodes, decodes
+
+
+def check_in_parallel(series: Series, indexes: list[int],
+                      remembered: caches.RememberedChecks) -> None:
+    """Check these episodes on every core, when there are enough of them, and hand what
+    was found to `remembered` (and their body facts to this process)."""
+    seconds = sum(len(series.episodes[i].body) for i in indexes) * _SECONDS_PER_CHAR / 2
+    if not worth_a_pool(seconds, len(indexes)):
+        return
+    n = min(cores(), len(indexes))
+    chunks = [indexes[k::n * 4] for k in range(n * 4) if indexes[k::n * 4]]
+    with ProcessPoolExecutor(max_workers=n, mp_context=_context(),
+                             initializer=_start_checker, initargs=(series,)) as pool:
+        for found, episodes, decodes in pool.map(_check_job, chunks):
+            for key, body in found:
+                facts.learn(key, body)
+            remembered.learn(episodes, decodes)
+
+
+# --- in worker processes ------------------------------------------------------------
+
+_SHARED: Shared | None = None
+
+
+def _start_worker(shared: Shared) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
+def _image_job(source: Path, names: list[str]) -> list[str]:
+    assert _SHARED is not None
+    return make_image(_SHARED, source, names)
+
+
+def _page_job(index: int, key: str, pages_cache: Path) -> str:
+    assert _SHARED is not None
+    return make_page(_SHARED, index, key, pages_cache)
+
+
+class Jobs:
+    """The stills and pages one export makes, on every core when it pays."""
+
+    def __init__(self, shared: Shared, pages_cache: Path) -> None:
+        self.shared = shared
+        self.pages_cache = pages_cache
+        self.pool: ProcessPoolExecutor | None = None
+
+    def start_pool(self, seconds: float, jobs: int) -> bool:
+        """Start the worker processes if this much work is worth it."""
+        if self.pool is None and worth_a_pool(seconds, jobs):
+            self.pool = ProcessPoolExecutor(max_workers=min(cores(), jobs),
+                                            mp_context=_context(),
+                                            initializer=_start_worker,
+                                            initargs=(self.shared,))
+        return self.pool is not None
+
+    def images(self, work: list[tuple[PlacedImage, list[Rendition]]]
+               ) -> Iterator[tuple[PlacedImage, list[str] | BaseException]]:
+        """Make the missing renditions of each image; yields (image, names or the error)
+        as each is done."""
+        jobs = [(image, [r.name for r in missing]) for image, missing in work]
+        if self.pool is None:
+            for image, names in jobs:
+                try:
+                    yield image, make_image(self.shared, image.source, names)
+                except Exception as exc:
+                    yield image, exc
+            return
+        # the largest first, so that no core waits for one big still at the end
+        jobs.sort(key=lambda job: -job[0].width * job[0].height * len(job[1]))
+        futures = {self.pool.submit(_image_job, image.source, names): image
+                   for image, names in jobs}
+        yield from self._as_done(futures)
+
+    def pages(self, work: list[tuple[int, str]]) -> Iterator[tuple[int, str | BaseException]]:
+        """Render and write the plan's recaps at these indexes (with their page keys);
+        yields (index, file name or the error) as each is done. A few pages are made
+        in this process, even when the stills needed the pool."""
+        targets = self.shared.plan.targets
+        few = not worth_a_pool(estimate([], [targets[i] for i, _ in work]), len(work))
+        if self.pool is None or few:
+            for index, key in work:
+                try:
+                    yield index, make_page(self.shared, index, key, self.pages_cache)
+                except Exception as exc:
+                    yield index, exc
+            return
+        ordered = sorted(work, key=lambda job: -len(targets[job[0]].body))
+        futures = {self.pool.submit(_page_job, index, key, self.pages_cache): index
+                   for index, key in ordered}
+        yield from self._as_done(futures)
+
+    @staticmethod
+    def _as_done(futures: dict[Future, object]) -> Iterator:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                exc = future.exception()
+                yield futures[future], exc if exc is not None else future.result()
+
+    def close(self) -> None:
+        """Stop the workers; what was not started is cancelled."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None

@@ -1,0 +1,153 @@
+"""Export on every core: worker processes write exactly what one process writes.
+
+The pool is forced on or off by its threshold; the window's way of starting workers
+(a fork server, since its process runs threads) is tried as well.
+"""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from recapdesk.core.export import workers
+from recapdesk.core.export.plan import ExportOptions, plan
+from recapdesk.core.export.write import export, write
+from recapdesk.core.markdown.facts import forget_facts
+from recapdesk.core.project import open_project
+
+WORDS = ("the ferry left at dusk and she watched it go from the end of the pier while "
+         "her grandmother's tapes played one after another").split()
+
+
+def _body(n: int, stills: list[str]) -> str:
+    parts = [f"## Part {n}\n"]
+    for k in range(12):
+        words = [WORDS[(n * 7 + k * 3 + i) % len(WORDS)] for i in range(60)]
+        parts.append(" ".join(words).capitalize() + f". See [[s01e{(n % 12) + 1:02d}]].\n")
+        if k % 4 == 1 and stills:
+            name = stills.pop(0)
+            parts.append(f"![Still {name}](../stills/{name} \"Still {n}\")\n")
+    parts.append("::: spoiler\nThe twist.\n:::\n")
+    return "\n".join(parts)
+
+
+@pytest.fixture
+def project(make_project, make_image) -> Path:
+    files = {}
+    for n in range(1, 13):
+        stills = [f"e{n:02d}-{k}.jpg" for k in (1, 2)] if n <= 4 else []
+        front = (f"---\ntitle: Episode {n}\nseason: 1\nepisode: {n}\nspoilers: minor\n"
+                 f"excerpt: Episode {n} in one line.\n---\n\n")
+        files[f"episodes/s01e{n:02d}.md"] = front + _body(n, list(stills))
+    root = make_project(files)
+    for n in range(1, 5):
+        for k in (1, 2):
+            make_image(root / "stills" / f"e{n:02d}-{k}.jpg", (1920, 1080),
+                       color=(40 * n, 30 * k, 90))
+    return root
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cold(project: Path, out: Path, **options) -> dict[str, bytes]:
+    import shutil
+
+    shutil.rmtree(project / ".recapdesk", ignore_errors=True)
+    forget_facts()
+    export(open_project(project), ExportOptions(out=out, **options))
+    return _tree(out)
+
+
+@pytest.fixture
+def pools(monkeypatch) -> list[str]:
+    """The start method of every pool the export starts."""
+    started: list[str] = []
+
+    class Recorded(ProcessPoolExecutor):
+        def __init__(self, *args, mp_context=None, **kwargs):
+            started.append(mp_context.get_start_method())
+            super().__init__(*args, mp_context=mp_context, **kwargs)
+
+    monkeypatch.setattr(workers, "ProcessPoolExecutor", Recorded)
+    return started
+
+
+@pytest.mark.parametrize("options", [{}, {"single_file": True}, {"fragment": True},
+                                     {"spoiler_free": True}], ids=str)
+def test_workers_write_the_same_bytes_as_one_process(project: Path, tmp_path: Path,
+                                                     monkeypatch, pools: list[str],
+                                                     options: dict) -> None:
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", math.inf)
+    serial = _cold(project, tmp_path / "serial", **options)
+    assert pools == []
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
+    parallel = _cold(project, tmp_path / "parallel", **options)
+    assert pools and set(pools) == {"fork"}  # the checks, then stills and pages
+    assert parallel.keys() == serial.keys()
+    assert [k for k in serial if parallel[k] != serial[k]] == []
+    assert sum(k.endswith(".html") for k in serial) >= 12
+
+
+def test_a_threaded_process_starts_its_workers_from_a_fork_server(project: Path,
+                                                                  tmp_path: Path, monkeypatch,
+                                                                  pools: list[str]) -> None:
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", math.inf)
+    serial = _cold(project, tmp_path / "serial")
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
+    monkeypatch.setattr(workers, "_threads", lambda: 3)  # as in the window's export thread
+    assert _cold(project, tmp_path / "parallel") == serial
+    assert pools and set(pools) == {"forkserver"}
+
+
+def _qt_modules() -> list[str]:
+    return [m for m in sys.modules if m.startswith(("PySide6", "shiboken6"))]
+
+
+def test_workers_started_by_the_window_import_no_qt(monkeypatch) -> None:
+    monkeypatch.setattr(workers, "_threads", lambda: 3)
+    with ProcessPoolExecutor(1, mp_context=workers._context()) as pool:
+        assert pool.submit(_qt_modules).result(timeout=120) == []
+
+
+def test_the_command_line_export_imports_no_qt(project: Path, tmp_path: Path) -> None:
+    code = ("import sys; from recapdesk.cli import main; "
+            f"code = main(['export', {str(project)!r}, '-o', {str(tmp_path / 'o')!r}, '-q']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))));"
+            "sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_small_export_starts_no_pool(project: Path, tmp_path: Path,
+                                       pools: list[str]) -> None:
+    export(open_project(project), ExportOptions(out=tmp_path / "o", episodes=["s01e09"]))
+    assert pools == []
+
+
+def test_cancelling_a_parallel_export_changes_nothing(project: Path, tmp_path: Path,
+                                                      monkeypatch, pools: list[str]) -> None:
+    out = tmp_path / "exports" / "site"
+    before = _cold(project, out)
+    (project / "episodes" / "s01e03.md").write_text(
+        (project / "episodes" / "s01e03.md").read_text("utf-8") + "\nNew words.\n", "utf-8")
+    for n in range(1, 5):
+        (project / "stills" / f"e{n:02d}-1.jpg").touch()  # every still made again
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
+    steps = write(plan(open_project(project), ExportOptions(out=out)))
+    for step in steps:
+        if step.message.startswith("Image ") and "unchanged" not in step.message:
+            break
+    steps.close()
+    assert pools
+    assert _tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site"]
