@@ -31,7 +31,8 @@ def test_clipboard_gets_html_and_text(qapp, sample_project: Path) -> None:
     assert length == len(html) == len(episode_fragment(series, path, text))
     assert html.startswith('<p class="spoiler-warning spoiler-warning-minor">')
     assert (f'<figure class="still"><img src="{BASE_URL}images/s01e02-01.jpg" '
-            'alt="Seo-rin and Ga-eun sit facing each other') in html
+            f'srcset="{BASE_URL}images/s01e02-01-480.jpg 480w, ') in html
+    assert '" alt="Seo-rin and Ga-eun sit facing each other' in html
     assert "<figcaption>Still From Last Ferry to Udo Episode 2</figcaption></figure>" in html
     assert '<span class="spoiler" tabindex="0">he calls Soon-ok' in html
     assert '<details class="spoiler">\n<summary>What happened on the pier' in html

@@ -72,7 +72,7 @@ def test_exports_the_whole_site_end_to_end(qtbot, sample_project: Path, settings
     for name in FINAL_PAGES:
         assert "<h1" in (out / name).read_text("utf-8")
     assert not (out / "s01e04.html").exists()  # a draft
-    assert len(list((out / "images").glob("s01e0*.jpg"))) == 8
+    assert len(list((out / "images").glob("s01e0?-0?.jpg"))) == 8  # and their other sizes
     assert summary.pages == 4 and summary.images == 8 and summary.out == out
     text = dialog.summary_label.text()
     assert re.fullmatch(rf"Exported 4 pages and 8 images to {re.escape(str(out))} "
@@ -131,8 +131,8 @@ def test_only_the_current_recap(qtbot, sample_project: Path, settings: QSettings
     dialog.destination.setText(str(out))
     summary = run_export(qtbot, dialog)
     assert sorted(p.name for p in out.glob("*.html")) == ["s01e02.html"]
-    assert sorted(p.name for p in (out / "images").iterdir()) == ["s01e02-01.jpg",
-                                                                  "s01e02-02.jpg"]
+    assert sorted(p.name for p in (out / "images").glob("*.jpg")) == [
+        f"s01e02-0{n}{width}.jpg" for n in (1, 2) for width in ("-1200", "-480", "-800", "")]
     assert dialog.summary_label.text().startswith("Exported 1 page and 2 images to ")
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert dialog.opened == [QUrl.fromLocalFile(str(out / "s01e02.html"))]
