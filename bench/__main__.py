@@ -6,6 +6,7 @@ system's temp folder; the full-HD stills are made once and kept there.
 
     python -m bench [--quick] [--keys N] [--out bench/results.json]
     python -m bench --only publish     # only publishing to WordPress, merged into --out
+    python -m bench --only export      # only the export figures, merged into --out
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.export_speed import stills_vs_floor, text_vs_bare  # noqa: E402
 from bench.generate import make_project  # noqa: E402
 from bench.publish import publish_wordpress  # noqa: E402
 
@@ -36,6 +38,8 @@ TARGETS = {
     "render_vs_floor": ("<=", 1.3),
     "export_site_s.one_changed/cold": ("<=", 0.10),
     "startup_to_window_s": ("<=", 2.0),
+    "export_text_vs_bare": ("<=", 1.0),
+    "export_stills_vs_floor": ("<=", 0.6),
     "publish_wordpress.one_changed.writes": ("<=", 1),
     "publish_wordpress.one_changed.uploads": ("<=", 0),
 }
@@ -214,7 +218,8 @@ def export_site(work: Path, changes: int) -> dict:
         log(f"export: one episode changed ({n + 1}/{changes})")
         changed.append(export())
     return {"cold": cold, "one_changed": statistics.median(changed),
-            "one_changed_runs": changed, "pages": len(pages), "images": images}
+            "one_changed_runs": changed, "pages": len(pages), "images": images,
+            "stills": len(list((project / "stills").glob("*.jpg")))}
 
 
 # --- the window ------------------------------------------------------------------------
@@ -287,7 +292,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     parser.add_argument("--work", type=Path,
                         default=Path(tempfile.gettempdir()) / "recapdesk-bench")
-    parser.add_argument("--only", choices=("publish",),
+    parser.add_argument("--only", choices=("publish", "export"),
                         help="measure only this, and merge it into --out")
     args = parser.parse_args(argv)
     keys = args.keys or (30 if args.quick else 150)
@@ -296,6 +301,8 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     if args.only == "publish":
         return only_publish(args.out, work)
+    if args.only == "export":
+        return only_export(args.out, work, args.quick)
     results: dict = {"machine": machine(), "command": "python -m bench" +
                      (" --quick" if args.quick else "")}
 
@@ -303,6 +310,7 @@ def main(argv: list[str]) -> int:
     ratio = render_vs_floor(work, 6 if args.quick else 20)
     log("export_site_s")
     exported = export_site(work, 1 if args.quick else 3)
+    speed = export_speed(work, exported, args.quick)
     log("keystroke_to_preview_ms")
     type5 = typing(work, 5_000, keys)
     type50 = typing(work, 50_000, keys)
@@ -325,6 +333,7 @@ def main(argv: list[str]) -> int:
         "startup_to_window_s": round(start["shown_s"], 2),
         "rss_mb": round(memory["rss_mb"], 1),
         "publish_wordpress": published,
+        **speed_results(speed),
         "details": {
             "render_vs_floor": ratio,
             "export_site_s": exported,
@@ -344,6 +353,7 @@ def main(argv: list[str]) -> int:
         "export_site_s.one_changed/cold": exported["one_changed"] / exported["cold"],
         "startup_to_window_s": start["shown_s"],
         **publish_checks(published),
+        **speed_checks(speed),
     }
     results["targets"] = targets(checks)
     results["took_s"] = round(time.perf_counter() - started, 1)
@@ -353,6 +363,59 @@ def main(argv: list[str]) -> int:
     args.out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print_table(results)
     return 0
+
+
+def export_speed(work: Path, exported: dict, quick: bool) -> dict:
+    """The text export against bare markdown-it, and the stills against their floor."""
+    text = text_vs_bare(work, 3 if quick else 5, env_for_children(), REPO, log)
+    log("stills against one decode + resize + encode per file")
+    sample = sorted((work / "export24-base" / "stills").glob("*.jpg"))[::10]
+    stills = stills_vs_floor(exported["cold"], exported["stills"], sample)
+    return {"text": text, "stills": stills}
+
+
+def speed_results(speed: dict) -> dict:
+    return {"export_text_vs_bare": {k: v for k, v in speed["text"].items()
+                                    if not k.endswith("_runs")} | {
+                "export_runs": speed["text"]["export_runs"],
+                "bare_runs": speed["text"]["bare_runs"]},
+            "export_stills_vs_floor": speed["stills"]}
+
+
+def speed_checks(speed: dict) -> dict[str, float]:
+    return {"export_text_vs_bare": speed["text"]["ratio"],
+            "export_stills_vs_floor": speed["stills"]["ratio"]}
+
+
+def only_export(out: Path, work: Path, quick: bool) -> int:
+    """Measure the export figures alone and merge them into the results file."""
+    log("export_site_s")
+    exported = export_site(work, 1 if quick else 3)
+    speed = export_speed(work, exported, quick)
+    results = json.loads(out.read_text("utf-8")) if out.is_file() else {"targets": {}}
+    results["export_site_s"] = {"cold": round(exported["cold"], 2),
+                                "one_changed": round(exported["one_changed"], 2)}
+    results.setdefault("details", {})["export_site_s"] = exported
+    results.update(speed_results(speed))
+    results.setdefault("targets", {}).update(targets({
+        "export_site_s.one_changed/cold": exported["one_changed"] / exported["cold"],
+        **speed_checks(speed)}))
+    out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print_export(results)
+    return 0
+
+
+def print_export(results: dict) -> None:
+    t, e = results["targets"], results["export_site_s"]
+    text, stills = results["export_text_vs_bare"], results["export_stills_vs_floor"]
+    print(f"\nexport, 24 episodes × 10 full-HD stills: cold {e['cold']:.1f} s, one changed "
+          f"{e['one_changed']:.2f} s: {t['export_site_s.one_changed/cold']['verdict']}")
+    print(f"text export, 120 × 3000 words: {text['export_s']:.2f} s vs bare markdown-it "
+          f"{text['bare_s']:.2f} s = {text['ratio']:.2f}× (target ≤ 1.0×): "
+          f"{t['export_text_vs_bare']['verdict']}")
+    print(f"stills: {stills['export_s_per_still']:.3f} s per still vs "
+          f"{stills['floor_s_per_still']:.3f} s floor = {stills['ratio']:.2f}× "
+          f"(target ≤ 0.6×): {t['export_stills_vs_floor']['verdict']}")
 
 
 def publish_checks(published: dict) -> dict[str, float]:
@@ -411,6 +474,12 @@ def print_table(results: dict) -> None:
         ("export again, one episode changed", f"{e['one_changed']:.2f} s "
          f"({100 * e['one_changed'] / e['cold']:.0f}%)", "≤ 10% of cold",
          t["export_site_s.one_changed/cold"]["verdict"]),
+        ("text export, 120 × 3000 words, vs bare markdown-it",
+         f"{results['export_text_vs_bare']['ratio']:.2f}×", "≤ 1.0×",
+         t["export_text_vs_bare"]["verdict"]),
+        ("cold export per full-HD still vs decode+resize+encode per file",
+         f"{results['export_stills_vs_floor']['ratio']:.2f}×", "≤ 0.6×",
+         t["export_stills_vs_floor"]["verdict"]),
         ("start to window shown (sample open)", f"{results['startup_to_window_s']:.2f} s",
          "≤ 2 s", t["startup_to_window_s"]["verdict"]),
         ("memory with a 24-episode project open (RSS)", f"{results['rss_mb']:.0f} MB", "", ""),
