@@ -6,7 +6,6 @@ Two PNGs: `icon.png` (192 px, `<link rel="icon">`) and `apple-touch-icon.png` (1
 
 from __future__ import annotations
 
-import base64
 import functools
 import io
 from pathlib import Path
@@ -93,8 +92,3 @@ def icons(series: Series) -> dict[str, bytes]:
         out[name] = buffer.getvalue()
     return out
 
-
-def data_uris(series: Series) -> dict[str, str]:
-    """The icons as data URIs (self-contained pages)."""
-    return {name: "data:image/png;base64," + base64.b64encode(data).decode("ascii")
-            for name, data in icons(series).items()}

@@ -120,31 +120,31 @@ def widths_for(width: int, max_width: int = MAX_WIDTH) -> list[int]:
     return [w for w in WIDTHS if w < full] + [full]
 
 
-def plan_renditions(info: ImageInfo, stem: str, *, single: bool = False) -> list[Rendition]:
-    """The files an image becomes on an exported site, the full-width fallback first
-    (named `<stem><suffix>`, as before there were renditions): each width in the source's
-    own format (the fallback) and in WebP. Animated GIFs and GIFs stay one file.
-    `single`: only one fallback that fits the column (self-contained pages)."""
+def plan_renditions(info: ImageInfo, stem: str, *, single: bool = False,
+                    full_only: bool = False) -> list[Rendition]:
+    """The files an image becomes on an exported site, the main one first: the one
+    `<img src>` and the social card (og:image) name, `<stem><suffix>` in the source's own
+    format, at most `CARD_WIDTH` wide. Then every other width in that format (named
+    `<stem>-<width><suffix>`) and every width in WebP (`<stem>.webp` for the main width).
+    GIFs stay one file. `single`: only a main file that fits the column (self-contained
+    pages); `full_only`: only the web version, at most 1600 px (Hugo page bundles)."""
     suffix = FORMATS[info.format]
-    full_w, full_h = web_size(info)
-    first = Rendition(f"{stem}{suffix}", full_w, full_h, info.format)
-    if info.format == "GIF":
-        return [first]
+    if info.format == "GIF" or full_only:
+        full_w, full_h = web_size(info)
+        return [Rendition(f"{stem}{suffix}", full_w, full_h, info.format)]
     if single:
-        if full_w <= SINGLE_FILE_WIDTH:
-            return [first]
         w, h = web_size(info, SINGLE_FILE_WIDTH)
-        return [Rendition(f"{stem}-{w}{suffix}", w, h, info.format)]
-    out = [first]
+        return [Rendition(f"{stem}{suffix}", w, h, info.format)]
+    widths = widths_for(info.width)
+    main = max(w for w in widths if w <= CARD_WIDTH)  # 480 < CARD_WIDTH: there is one
+    out: list[Rendition] = []
     formats = [info.format] + ([MODERN] if info.format != MODERN else [])
     for fmt in formats:
         fsuffix = FORMATS[fmt]
-        for w in reversed(widths_for(info.width)):
+        for w in [main] + [w for w in reversed(widths) if w != main]:
             _, h = web_size(info, w)
-            name = f"{stem}{fsuffix}" if w == full_w else f"{stem}-{w}{fsuffix}"
-            rendition = Rendition(name, w, h, fmt)
-            if rendition != first:
-                out.append(rendition)
+            name = f"{stem}{fsuffix}" if w == main else f"{stem}-{w}{fsuffix}"
+            out.append(Rendition(name, w, h, fmt))
     return out
 
 

@@ -81,7 +81,7 @@ STILLS = ["s01e01-01", "s01e01-02", "s01e01-03", "s01e02-01", "s01e02-02", "s01e
 def test_draft_left_out_with_its_images(site: Path) -> None:
     # each 1920-px still in four widths, as JPEG and as WebP
     assert sorted(p.name for p in (site / "images").iterdir()) == sorted(
-        f"{stem}{width}.{ext}" for stem in STILLS for width in ("-480", "-800", "-1200", "")
+        f"{stem}{width}.{ext}" for stem in STILLS for width in ("-480", "-800", "", "-1600")
         for ext in ("jpg", "webp"))
     for name in ["index.html", *FINAL_PAGES]:
         html = (site / name).read_text("utf-8")
@@ -108,11 +108,14 @@ def test_images_resized_and_sizes_match(site: Path) -> None:
             assert im.width <= 1600, image.name
             assert im.format == {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}[image.suffix]
             width = image.stem.rsplit("-", 1)[-1]
-            assert im.width == (int(width) if width in ("480", "800", "1200") else 1600)
+            assert im.width == (int(width) if width in ("480", "800", "1600") else 1200)
             assert im.height == round(im.width * 1080 / 1920)
-    # the 1920x1080 sample stills come out 1600x900
-    with Image.open(site / "images" / "s01e01-01.jpg") as im:
+    # the 1920x1080 sample stills come out at most 1600x900; the one <img src> and
+    # og:image name is 1200 px
+    with Image.open(site / "images" / "s01e01-01-1600.jpg") as im:
         assert im.size == (1600, 900)
+    with Image.open(site / "images" / "s01e01-01.jpg") as im:
+        assert im.size == (1200, 675)
     for name in ["index.html", *FINAL_PAGES]:
         page = read_page(site / name)
         imgs = page.find("img")
@@ -167,10 +170,15 @@ def test_png_gif_and_exif_rotated_images(tmp_path: Path, make_project, make_imag
         with Image.open(out / img["src"]) as real:
             assert (int(img["width"]), int(img["height"])) == real.size, alt
             assert real.width <= 1600
-    assert (int(imgs["Wide png"]["width"]), int(imgs["Wide png"]["height"])) == (1600, 800)
+    assert (int(imgs["Wide png"]["width"]), int(imgs["Wide png"]["height"])) == (1200, 600)
     assert imgs["Wide png"]["src"].endswith(".png")
+    assert imgs["Wide png"]["srcset"].endswith("images/wide-1600.png 1600w")
     assert imgs["Small gif"]["src"].endswith(".gif")
-    assert (int(imgs["Rotated"]["width"]), int(imgs["Rotated"]["height"])) == (1600, 800)
+    assert "srcset" not in imgs["Small gif"]  # a GIF stays one file
+    assert (int(imgs["Rotated"]["width"]), int(imgs["Rotated"]["height"])) == (1200, 600)
+    for name in ("rotated-480.jpg", "rotated-1600.jpg", "rotated-800.webp", "rotated.webp"):
+        with Image.open(out / "images" / name) as real:  # every size upright
+            assert real.width == 2 * real.height, name
     assert imgs["Nested"]["src"] != imgs["Wide png"]["src"]
     assert (int(imgs["Nested"]["width"]), int(imgs["Nested"]["height"])) == (300, 100)
     single = run_export(root, tmp_path / "s", single_file=True)
@@ -198,7 +206,7 @@ def test_meta_description_and_opengraph(site: Path) -> None:
         assert page.count("main") == 1
     # s01e03 has a cover in its front matter
     page = read_page(site / "s01e03.html")
-    assert page.meta(prop="og:image") == BASE_URL + "images/s01e03-02-1200.jpg"
+    assert page.meta(prop="og:image") == BASE_URL + "images/s01e03-02.jpg"
     index = read_page(site / "index.html")
     assert index.meta(prop="og:type") == "website"
     assert index.meta(name="description")

@@ -110,7 +110,7 @@ def test_a_new_unsaved_episode_and_an_image_added_in_the_editor(sample_project: 
     assert f'href="{BASE_URL}s01e02.html"' in html
     assert (f'<figure class="still"><img src="{BASE_URL}images/s01e04-02.jpg" '
             f'srcset="{BASE_URL}images/s01e04-02-480.jpg 480w, ') in html
-    assert 'alt="The pier" width="1600" height="900"' in html
+    assert 'alt="The pier" width="1200" height="675"' in html
     assert "<figcaption>A caption</figcaption>" in html
 
 
@@ -129,7 +129,7 @@ def test_image_names_follow_the_whole_export(make_project, make_image,
     html = fragment_of(root, "s01e02")
     assert html == (out / "s01e02.html").read_text("utf-8")
     assert '<img src="images/shot-2.jpg" srcset="images/shot-2-480.jpg 480w, ' in html
-    assert 'alt="Second" width="1600" height="800"' in html
+    assert 'alt="Second" width="1200" height="600"' in html
     assert (out / "images" / "shot-2.jpg").is_file()
 
 

@@ -195,7 +195,7 @@ def test_images_have_sizes_and_alt(variant, exports, page_name):
         assert size[0] <= 1600, f"{src[:60]} is {size[0]} px wide (max 1600)"
     for fig in doc.iter("figure"):
         if "still" in classes(fig):
-            img = fig.find("img")
+            img = fig.find(".//img")  # in a <picture> with its WebP sources
             assert img is not None and (img.get("alt") or "").strip(), "a still without alt"
             assert fig.find("figcaption") is not None and text_of(fig.find("figcaption"))
 
@@ -241,8 +241,10 @@ def test_stills_are_resized(site):
         with Image.open(path) as im:
             assert im.width <= 1600, f"{path.name} is {im.width} px wide"
     # The sample's 1920 px stills really were resized (so the check above bites).
-    with Image.open(next(Path(site.out).glob("images/s01e01-01.*"))) as im:
+    with Image.open(next(Path(site.out).glob("images/s01e01-01-1600.*"))) as im:
         assert im.width == 1600
+    with Image.open(next(Path(site.out).glob("images/s01e01-01.jpg"))) as im:
+        assert im.width == 1200  # the file <img src> and og:image name
 
 
 # --- variants -------------------------------------------------------------------------

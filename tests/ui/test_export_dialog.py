@@ -132,7 +132,7 @@ def test_only_the_current_recap(qtbot, sample_project: Path, settings: QSettings
     summary = run_export(qtbot, dialog)
     assert sorted(p.name for p in out.glob("*.html")) == ["s01e02.html"]
     assert sorted(p.name for p in (out / "images").glob("*.jpg")) == [
-        f"s01e02-0{n}{width}.jpg" for n in (1, 2) for width in ("-1200", "-480", "-800", "")]
+        f"s01e02-0{n}{width}.jpg" for n in (1, 2) for width in ("-1600", "-480", "-800", "")]
     assert dialog.summary_label.text().startswith("Exported 1 page and 2 images to ")
     qtbot.mouseClick(dialog.open_button, Qt.MouseButton.LeftButton)
     assert dialog.opened == [QUrl.fromLocalFile(str(out / "s01e02.html"))]

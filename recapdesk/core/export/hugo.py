@@ -158,7 +158,7 @@ def plan_hugo(series: Series, options: ExportOptions) -> HugoPlan:
                 raise ExportError(f"{folder}: a page of that name is there already and "
                                   "RecapDesk did not write it for this series; move it or "
                                   "export to another folder")
-        bundles.append(Bundle(ep, folder, place_images(series, [ep])))
+        bundles.append(Bundle(ep, folder, place_images(series, [ep], full_only=True)))
     names = {b.folder.name for b in bundles}
     mine = {}
     if out.is_dir():

@@ -101,14 +101,16 @@ def _check_out(series: Series, out: Path, merge: bool) -> None:
 
 def place_images(series: Series, episodes: list[Episode],
                  memo: dict[tuple[Path, str], Path | None] | None = None, *,
-                 single_file: bool = False) -> dict[Path, PlacedImage]:
+                 single_file: bool = False, full_only: bool = False
+                 ) -> dict[Path, PlacedImage]:
     """The files under `images/` and the size of every image these episodes show.
 
     An image is exported in a few widths and formats (`web_images.plan_renditions`);
-    its names start with the source's stem, the full-width one in the export format
-    (`<stem>.jpg`) being the one `<img src>` names. When another image's names would
-    clash, the stem gets `-2`, and so on, in page order. `single_file`: one file that
-    fits the column. Images that cannot be read are left out (check reports them).
+    its names start with the source's stem, the main one (`<stem>.jpg`, at most 1200 px)
+    being the one `<img src>` and og:image name. When another image's names would clash,
+    the stem gets `-2`, and so on, in page order. `single_file`: one file that fits the
+    column; `full_only`: one file at most 1600 px (Hugo). Images that cannot be read are
+    left out (check reports them).
     `memo` records what each source resolved to.
     """
     placed: dict[Path, PlacedImage] = {}
@@ -123,7 +125,8 @@ def place_images(series: Series, episodes: list[Episode],
                 continue  # reported by check; left out when forced
             stem, n = source.stem, 1
             while True:
-                renditions = web_images.plan_renditions(info, stem, single=single_file)
+                renditions = web_images.plan_renditions(info, stem, single=single_file,
+                                                        full_only=full_only)
                 names = {r.name for r in renditions}
                 if not names & used_names and len(names) == len(renditions):
                     break

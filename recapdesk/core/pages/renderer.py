@@ -19,7 +19,7 @@ from recapdesk.core.model import SPOILER_WARNINGS, Episode, Series
 from recapdesk.core.pages import context as pg
 from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.resources import stylesheet, template_env
-from recapdesk.core.web_images import CARD_WIDTH, MODERN, Rendition
+from recapdesk.core.web_images import MODERN, Rendition
 
 STYLESHEET = "style.css"
 DEFAULT_CARD = "card.png"
@@ -45,11 +45,7 @@ class PlacedImage:
 
     @property
     def card(self) -> str:
-        """The file of the social card (og:image): the 1200-px rendition in the
-        fallback format when there is one."""
-        for r in self.renditions:
-            if r.width == CARD_WIDTH and r.name.endswith(Path(self.name).suffix):
-                return r.name
+        """The file of the social card (og:image): the main file, at most 1200 px."""
         return self.name
 
     def srcsets(self, prefix: str = "images/") -> tuple[str, str]:
@@ -191,10 +187,9 @@ class PageRenderer:
         }
 
     def icons(self) -> dict[str, str]:
-        """The site icon's URLs (data URIs on self-contained pages)."""
+        """The site icon's URLs (none on self-contained pages, which link nothing)."""
         if self.inline_css:
-            uris = site_icon.data_uris(self.series)
-            return {"icon": uris[site_icon.ICON], "touch_icon": uris[site_icon.TOUCH_ICON]}
+            return {}
         return {"icon": site_icon.ICON, "touch_icon": site_icon.TOUCH_ICON}
 
     def episode_page(self, ep: Episode, body: str) -> str:
