@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QWidget
 
 from recapdesk.core.stills import (
     StillError,
@@ -40,8 +41,19 @@ class StillActions(Controller):
         tab = self.window.current_tab()
         if tab is None or tab.editor.isReadOnly():
             return
-        for name in self.window.stills.import_sources(sources):
+        names = self.window.stills.import_sources(sources)
+        for name in names:
             self.insert(name)
+        if names:
+            self.describe(names[-1], return_to=tab.editor)
+
+    def describe(self, name: str, *, return_to: QWidget | None = None) -> None:
+        """Bring the stills panel to the front with a new still's alt text field focused,
+        so the writer describes it at once (Enter goes back to `return_to`)."""
+        w = self.window
+        w.stills_dock.show()
+        w.stills_dock.raise_()
+        w.stills.describe(name, return_to)
 
     def image_pasted(self, image: QImage) -> None:
         from recapdesk.ui.stills import png_bytes

@@ -34,10 +34,12 @@ class _AltEdit(QPlainTextEdit):
     """A few lines of plain text; Enter leaves the field instead of breaking the line."""
 
     focusLost = Signal()
+    done = Signal()  # Enter or Escape: the writer has finished describing the still
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Escape):
             self.focusLost.emit()
+            self.done.emit()
             event.accept()
             return
         super().keyPressEvent(event)
@@ -157,11 +159,25 @@ class StillDetails(QWidget):
         self.timer.timeout.connect(self.commit)
         self.alt.textChanged.connect(self._typed)
         self.alt.focusLost.connect(self.commit)
+        self.alt.done.connect(self._described)
+        self._return_to: QWidget | None = None
         for line in (self.caption, self.credit):
             line.textEdited.connect(self._typed)
             line.editingFinished.connect(self.commit)
         self.episode.currentIndexChanged.connect(self._episode_changed)
         self.show_still(None)
+
+    def describe(self, return_to: QWidget | None = None) -> None:
+        """Put the cursor in the alt text field (a new still is described at once);
+        Enter or Escape there gives the focus back to `return_to`."""
+        self._return_to = return_to
+        self.alt.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.alt.selectAll()
+
+    def _described(self) -> None:
+        target, self._return_to = self._return_to, None
+        if target is not None:
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _label(self, text: str, buddy: QWidget | None) -> QLabel:
         label = QLabel(text, self.form_box)

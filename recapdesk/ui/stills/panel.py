@@ -394,6 +394,17 @@ class StillsPanel(QWidget):
             QModelIndex(persistent)))
         return True
 
+    def describe(self, name: str, return_to: QWidget | None = None) -> bool:
+        """Select a new still and put the cursor in its alt text field; Enter gives the
+        focus back to `return_to`. The filter is widened when it hides the still."""
+        if not self.select(name):
+            self.set_filter("all")
+            self.search.clear()
+            if not self.select(name):
+                return False
+        self.details.describe(return_to)
+        return True
+
     def _current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if not current.isValid():
             return  # filtered away: keep showing (and saving) the details
