@@ -242,8 +242,8 @@ class IncrementalRenderer:
 
     Equivalent full render: `build_markdown(episodes=episodes, stills=stills, still_of=still_of,
     images=images, source_lines=True, line_offset=offset, spoiler_free=spoiler_free,
-    heading_shift=heading_shift(body)).render(body)`. The resolvers are asked again only
-    for blocks that are rendered again.
+    heading_shift=heading_shift(body), time_notes=True).render(body)`. The resolvers are
+    asked again only for blocks that are rendered again.
     """
 
     def __init__(self, *, episodes: WikiResolver | None = None,
@@ -257,7 +257,7 @@ class IncrementalRenderer:
         self.md = build_markdown(episodes=episodes, stills=stills, still_of=still_of,
                                  images=images,
                                  source_lines=True, spoiler_free=spoiler_free,
-                                 sanitize_html=False)
+                                 sanitize_html=False, time_notes=True)
         self.md.core.ruler.at("block", _block_keeping_footnotes)
         self.md.core.ruler.at("footnote_tail", _stash_footnotes)
         self._tail_rules = _rules_after(self.md, "footnote_tail")
@@ -426,7 +426,8 @@ class IncrementalRenderer:
         md = build_markdown(episodes=self.episodes, stills=self.stills, still_of=self.still_of,
                             images=self.images,
                             source_lines=True, line_offset=line_offset,
-                            spoiler_free=self.spoiler_free, heading_shift=shift)
+                            spoiler_free=self.spoiler_free, heading_shift=shift,
+                            time_notes=True)
         return md.render(body)
 
 

@@ -97,7 +97,7 @@ def render_preview(series: Series, path: Path, text: str, *,
                         still_of=functools.partial(still_name, series.root, ep.path),
                         images=ImageSizes(series, ep.path), spoiler_free=spoiler_free,
                         heading_shift=heading_shift(ep.body), source_lines=True,
-                        line_offset=ep.body_line - 1)
+                        line_offset=ep.body_line - 1, time_notes=True)
     body = md.render(ep.body)
     return PreviewPage(renderer.episode_page(ep, body), body, ep.title)
 

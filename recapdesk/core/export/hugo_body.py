@@ -120,7 +120,8 @@ class HugoBody:
         return build_markdown(episodes=self._link, stills=self.series.stills,
                               still_of=functools.partial(still_name, self.series.root, ep.path),
                               images=functools.partial(self._image, ep),
-                              heading_shift=int(known.has_h1))
+                              heading_shift=int(known.has_h1),
+                              time_notes=True)  # as blocks, so that they can be left out
 
     # -- the body ------------------------------------------------------------------
     def body(self, ep: Episode, images: dict[Path, PlacedImage]) -> str:
@@ -148,6 +149,9 @@ class HugoBody:
             gap = "\n".join(lines[covered:start]).strip("\n")
             parts.append(self._verbatim(gap))
             covered = max(covered, stop)
+            if first.type == "time_notes_open":  # the writer's notes: never exported
+                i = end + 1
+                continue
             parts.append(self._block(block, "\n".join(lines[start:stop]), md, env, ep))
             i = end + 1
         rest = "\n".join(lines[covered:]).strip("\n")

@@ -25,6 +25,7 @@ from recapdesk.core.markdown.spoilers import (
     spoiler_block_plugin,
     spoiler_free_plugin,
 )
+from recapdesk.core.markdown.time_notes import time_notes_plugin
 from recapdesk.core.markdown.tokens import has_raw_html
 from recapdesk.core.markdown.wikilinks import LinkTarget, WikiResolver, wikilink_plugin
 from recapdesk.core.model import Still
@@ -67,6 +68,7 @@ def build_markdown(
     heading_shift: int = 0,
     sanitize_html: bool = True,
     eager_first: bool = False,
+    time_notes: bool = False,
 ) -> MarkdownIt:
     """Make the recap-dialect MarkdownIt.
 
@@ -82,6 +84,8 @@ def build_markdown(
     sanitize_html: pass raw HTML through the allow-list (never turn off for export).
     eager_first: the first still loads at once (a page's largest paint), not lazily
         like the others.
+    time_notes: show the writer's time notes (`[12:34] …` lines; the preview); without
+        it they are left out, as every export does.
     """
     md = MarkdownIt("commonmark", renderer_cls=RecapRenderer)
     md.enable(["table", "strikethrough"])
@@ -90,6 +94,7 @@ def build_markdown(
     md.add_render_rule("footnote_block_open", _render_footnotes_open)
     spoiler_block_plugin(md)
     also_read_plugin(md)
+    time_notes_plugin(md, show=time_notes)
     inline_spoiler_plugin(md)
     wikilink_plugin(md, resolver=episodes)
     no_nested_links_plugin(md)

@@ -152,7 +152,7 @@ class PageRenderer:
                             spoiler_free=self.pages.spoiler_free,
                             heading_shift=int(known.has_h1) if known else 0,
                             source_lines=source_lines, line_offset=ep.body_line - 1,
-                            eager_first=not source_lines)
+                            eager_first=not source_lines, time_notes=source_lines)
         env: dict = {}
         tokens = md.parse(ep.body, env)
         if known is None and any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
