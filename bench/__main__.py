@@ -7,6 +7,7 @@ system's temp folder; the full-HD stills are made once and kept there.
     python -m bench [--quick] [--keys N] [--out bench/results.json]
     python -m bench --only publish     # only publishing to WordPress, merged into --out
     python -m bench --only export      # only the export figures, merged into --out
+    python -m bench --only editorial   # only the editorial analysis, merged into --out
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.editorial import editorial_speed, print_editorial  # noqa: E402
 from bench.export_speed import stills_vs_floor, text_vs_bare  # noqa: E402
 from bench.generate import make_project  # noqa: E402
 from bench.publish import publish_wordpress  # noqa: E402
@@ -292,7 +294,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     parser.add_argument("--work", type=Path,
                         default=Path(tempfile.gettempdir()) / "recapdesk-bench")
-    parser.add_argument("--only", choices=("publish", "export"),
+    parser.add_argument("--only", choices=("publish", "export", "editorial"),
                         help="measure only this, and merge it into --out")
     args = parser.parse_args(argv)
     keys = args.keys or (30 if args.quick else 150)
@@ -303,6 +305,8 @@ def main(argv: list[str]) -> int:
         return only_publish(args.out, work)
     if args.only == "export":
         return only_export(args.out, work, args.quick)
+    if args.only == "editorial":
+        return only_editorial(args.out, work, args.quick)
     results: dict = {"machine": machine(), "command": "python -m bench" +
                      (" --quick" if args.quick else "")}
 
@@ -402,6 +406,17 @@ def only_export(out: Path, work: Path, quick: bool) -> int:
         **speed_checks(speed)}))
     out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print_export(results)
+    return 0
+
+
+def only_editorial(out: Path, work: Path, quick: bool) -> int:
+    """Measure the editorial analysis alone and merge it into the results file."""
+    log("editorial")
+    measured = editorial_speed(work, quick)
+    results = json.loads(out.read_text("utf-8")) if out.is_file() else {"targets": {}}
+    results["editorial"] = measured
+    out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print_editorial(measured)
     return 0
 
 

@@ -1,5 +1,5 @@
-"""The command line: `recapdesk [PROJECT]`, `new`, `check`, `export`, `publish`, `shot`,
-`--version`.
+"""The command line: `recapdesk [PROJECT]`, `new`, `check`, `export`, `publish`, `seo`,
+`shot`, `--version`.
 
 Only the window and `shot` import Qt, and only inside their functions.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recapdesk import __version__
 
-COMMANDS = ("new", "check", "export", "publish", "shot")
+COMMANDS = ("new", "check", "export", "publish", "seo", "shot")
 
 
 class UsageError(Exception):
@@ -36,7 +36,8 @@ def _err(message: str) -> None:
 
 def _window_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="recapdesk", description="Write TV-episode recaps and publish them as "
-                "HTML. Commands: new, check, export, publish, shot (recapdesk COMMAND --help).")
+                "HTML. Commands: new, check, export, publish, seo, shot "
+                "(recapdesk COMMAND --help).")
     p.add_argument("project", nargs="?", help="project folder (default: the last one, or the "
                    "sample series on first run)")
     p.add_argument("--episode", help="open this episode (id like s01e04, or file stem)")
@@ -100,6 +101,20 @@ def _publish_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _seo_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk seo", description="Editorial checks of each recap: its "
+                "focus keyphrase (`keyphrase:` in the front matter), readability with the "
+                "Flesch reading ease, and names that drift from recapdesk.yaml. Changes no "
+                "file. Exit 1 when a recap has a problem.")
+    p.add_argument("project")
+    p.add_argument("--episode", nargs="+", action="extend", default=[], metavar="ID",
+                   help="check only these episodes")
+    p.add_argument("--json", action="store_true",
+                   help='print JSON: {"s01e04": {"checks": [{"id", "status", "message"}, '
+                        '...], "flesch": 63.2, "score": "good|ok|problem"}}')
+    return p
+
+
 def _shot_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="recapdesk shot", description="Render the main window with a project "
                 "open into a PNG.")
@@ -107,8 +122,9 @@ def _shot_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--out", type=Path, required=True, help="PNG file to write")
     p.add_argument("--episode", help="open this episode")
     p.add_argument("--size", default="1440x900", help="window size WxH (default 1440x900)")
-    p.add_argument("--panel", choices=["outline", "stills"], default="outline",
-                   help="which left panel is in front (default: outline)")
+    p.add_argument("--panel", choices=["outline", "stills", "editorial", "watch"],
+                   default="outline",
+                   help="which panel is in front besides the outline (default: outline)")
     return p
 
 
@@ -270,6 +286,49 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 1 if refused else 0
 
 
+def cmd_seo(args: argparse.Namespace) -> int:
+    import json
+
+    from recapdesk.core.editorial import PROBLEM, analyse_series
+
+    series = _open(args.project)
+    chosen = []
+    for ident in args.episode:
+        ep = series.find_episode(ident)
+        if ep is None:
+            raise UsageError(f"recapdesk seo: no recap {ident!r} in {series.root}")
+        chosen.append(ep)
+    episodes = chosen or series.episodes
+    for ep in episodes:
+        if not ep.usable:
+            _err(f"recapdesk seo: {series.rel(ep.path)} was not read cleanly; not analysed "
+                 "(see recapdesk check)")
+    results = analyse_series(series, episodes)
+    if args.json:
+        print(json.dumps({rid: r.as_json() for rid, r in results.items()}, indent=2,
+                         ensure_ascii=False))
+    else:
+        by_id = {ep.id: ep for ep in episodes}
+        for rid, result in results.items():
+            print(_seo_report(series, by_id[rid], result))
+    return 1 if any(c.status == PROBLEM for r in results.values() for c in r.checks) else 0
+
+
+def _seo_report(series, ep, result) -> str:
+    """One recap's checks as readable lines (where to look, for those not good)."""
+    flesch = "–" if result.flesch is None else f"{result.flesch:.1f}"
+    keyphrase = f"“{result.keyphrase}”" if result.keyphrase else "none"
+    lines = [f"{ep.id}  {ep.title}",
+             f"  score: {result.score}   Flesch reading ease: {flesch}   "
+             f"keyphrase: {keyphrase}"]
+    for check in result.checks:
+        where = ""
+        if check.status != "good" and check.spans:
+            where = f" ({series.rel(ep.path)}:{check.spans[0].line + 1})"
+        lines.append(f"  {check.status:<8} {check.id:<24} {check.message}{where}")
+    return "\n".join(lines) + "\n"
+
+
 def cmd_shot(args: argparse.Namespace) -> int:
     try:
         from recapdesk.ui.app import shot
@@ -308,10 +367,12 @@ def main(argv: list[str] | None = None) -> int:
         if argv and argv[0] in COMMANDS:
             command, rest = argv[0], argv[1:]
             parser = {"new": _new_parser, "check": _check_parser, "export": _export_parser,
-                      "publish": _publish_parser, "shot": _shot_parser}[command]()
+                      "publish": _publish_parser, "seo": _seo_parser,
+                      "shot": _shot_parser}[command]()
             args = parser.parse_args(rest)
             handler = {"new": cmd_new, "check": cmd_check, "export": cmd_export,
-                       "publish": cmd_publish, "shot": cmd_shot}[command]
+                       "publish": cmd_publish, "seo": cmd_seo,
+                       "shot": cmd_shot}[command]
             return handler(args)
         args = _window_parser().parse_args(argv)
         return cmd_window(args)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -9,6 +10,8 @@ from urllib.parse import unquote
 from markdown_it.token import Token
 
 from recapdesk.core import site_icon
+from recapdesk.core.editorial.analysis import episode_drifts
+from recapdesk.core.editorial.names import NameDrift
 from recapdesk.core.images import ImageError, probe
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.markdown.tokens import walk
@@ -34,8 +37,10 @@ class _ImageCheck:
 
 
 def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None,
-                  *, tokens: list[Token] | None = None) -> list[Problem]:
-    """The problems of one episode (front matter and body)."""
+                  *, tokens: list[Token] | None = None,
+                  drifts: Sequence[NameDrift] | None = None) -> list[Problem]:
+    """The problems of one episode (front matter and body). `drifts`: its near-miss
+    names when known already (the editorial analysis of the same text finds them)."""
     images = images or _ImageCheck()
     rel = series.rel(ep.path)
     out: list[Problem] = []
@@ -63,6 +68,8 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
             _check_wikilink(series, ep, token, line, add)
         elif token.type in ("html_block", "html_inline") and "<img" in token.content.lower():
             _check_raw_images(token.content, line, add)
+    for drift in episode_drifts(series, ep, tokens) if drifts is None else drifts:
+        add(drift.span.line + 1, "warning", drift.message)
     if has_spoilers and ep.spoilers == "none":
         first = next((ep.body_line + loc.line for loc in walk(tokens)
                       if loc.token.type in ("container_spoiler_open", "spoiler_open")), 1)

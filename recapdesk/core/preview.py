@@ -37,6 +37,17 @@ class PreviewPage:
     title: str
 
 
+# what only the preview shows: the writer's time notes (export leaves them out)
+PREVIEW_CSS = """
+.time-notes{margin:1em 0;padding:.4em .8em;border-left:3px solid #c9a227;
+background:#fbf4dc;font-size:.92em;color:#4a4030}
+.time-note{margin:.2em 0}
+.time-stamp{font-family:ui-monospace,monospace;font-weight:600;color:#8a5a00;
+text-decoration:none;margin-right:.4em}
+.time-stamp:hover{text-decoration:underline}
+"""
+
+
 class PreviewRenderer(PageRenderer):
     """The export's page renderer for the preview: CSS inline, images as written.
 
@@ -46,6 +57,11 @@ class PreviewRenderer(PageRenderer):
 
     def cover(self, ep: Episode) -> PlacedImage | None:
         return None
+
+    def common(self, ep_or_none: Episode | None) -> dict:
+        found = super().common(ep_or_none)
+        found["inline_css"] = (found.get("inline_css") or "") + PREVIEW_CSS
+        return found
 
 
 class ImageSizes:

@@ -90,7 +90,7 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
     """Render the main window with a project open (read-only) into a PNG."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = make_app()
-    from PySide6.QtCore import QBuffer, QEventLoop, QIODevice, QSettings, QTimer
+    from PySide6.QtCore import QBuffer, QEventLoop, QIODevice, QSettings, Qt, QTimer
 
     from recapdesk.core import storage
     from recapdesk.core.documents import Access, ReadOnly
@@ -114,6 +114,12 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
             names = window.stills.visible_names()
             if names:
                 window.stills.select(names[0])
+        elif panel == "editorial":
+            window.editorial_dock.raise_()
+            window.resizeDocks([window.editorial_dock], [300], Qt.Orientation.Vertical)
+        elif panel == "watch":
+            window.watch_dock.raise_()
+            window.resizeDocks([window.watch_dock], [640], Qt.Orientation.Horizontal)
         window.show()
         loop = QEventLoop()
         window.preview_ready.connect(loop.quit)
@@ -126,7 +132,8 @@ def shot(root: Path, out: Path, *, episode: str | None = None,
         for _ in range(100):  # thumbnails come from worker threads, counts and problems
             # from the inspection worker (bounded wait: 10 s)
             inspected = window.inspection.last is not None and not window.inspection.busy
-            if inspected and not window.stills.thumbnails_pending():
+            if inspected and not window.stills.thumbnails_pending() \
+                    and not window.watch.busy():
                 break
             wait = QEventLoop()
             QTimer.singleShot(100, wait.quit)

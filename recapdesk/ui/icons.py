@@ -41,12 +41,28 @@ _NAMES = {
     "scheduled": "mdi6.web-clock",
     "site_draft": "mdi6.web",
     "open_post": "mdi6.open-in-new",
+    "watch": "mdi6.filmstrip",
+    "open_video": "mdi6.movie-open-outline",
+    "jump_back": "mdi6.rewind-5",
+    "frame_back": "mdi6.step-backward",
+    "play": "mdi6.play",
+    "pause": "mdi6.pause",
+    "frame_forward": "mdi6.step-forward",
+    "jump_forward": "mdi6.fast-forward-5",
+    "grab": "mdi6.camera-outline",
+    "time_note": "mdi6.clock-edit-outline",
+    "cancel": "mdi6.close",
+    "editorial": "mdi6.clipboard-check-outline",
+    "good": "mdi6.circle",
+    "ok": "mdi6.circle",
+    "problem": "mdi6.circle",
 }
 
 _COLORS = {"error": "#c62828", "warning": "#b26a00", "final": "#2e7d32", "draft": "#8d6e63",
            "spoiler": "#a3324a", "spoiler_block": "#a3324a", "warning_line": "#a3324a",
            "published": "#1565c0", "scheduled": "#1565c0", "published_changed": "#b26a00",
-           "site_draft": "#7a7a85", "publish": "#1565c0"}
+           "site_draft": "#7a7a85", "publish": "#1565c0",
+           "grab": "#a4243b", "good": "#2e7d32", "ok": "#e09b00", "problem": "#c62828"}
 
 
 @cache

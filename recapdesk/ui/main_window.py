@@ -23,6 +23,7 @@ from recapdesk.core.outline import reading_minutes
 from recapdesk.core.owners import describe_owner
 from recapdesk.core.project import ProjectError, create_project, is_project
 from recapdesk.ui.controllers.conflicts import Conflicts
+from recapdesk.ui.controllers.editorial import EditorialActions
 from recapdesk.ui.controllers.episodes import EpisodeActions
 from recapdesk.ui.controllers.export import ExportActions
 from recapdesk.ui.controllers.preview import PreviewController
@@ -30,9 +31,11 @@ from recapdesk.ui.controllers.publish import PublishActions
 from recapdesk.ui.controllers.recovery import JournalRecovery
 from recapdesk.ui.controllers.search import SearchAll
 from recapdesk.ui.controllers.stills import StillActions
+from recapdesk.ui.controllers.watch import WatchActions
 from recapdesk.ui.dialogs import Dialogs
 from recapdesk.ui.editor import MarkdownEditor
 from recapdesk.ui.editor_tab import EditorTab
+from recapdesk.ui.editorial_view import EditorialView
 from recapdesk.ui.inspection import InspectionService, Snapshot
 from recapdesk.ui.menus import MAX_RECENT, WindowActions
 from recapdesk.ui.outline import OutlineView
@@ -41,6 +44,7 @@ from recapdesk.ui.problems_view import ProblemsView
 from recapdesk.ui.session import Session
 from recapdesk.ui.status import StatusBar, save_state_text
 from recapdesk.ui.stills import StillsPanel
+from recapdesk.ui.watch import WatchPanel
 from recapdesk.ui.watcher import FileWatcher
 
 CHECK_DELAY_MS = 700  # a pause this long refreshes the Problems panel
@@ -74,6 +78,8 @@ class MainWindow(QMainWindow):
         self.recovery = JournalRecovery(self)
         self.search_all = SearchAll(self)
         self.live_preview = PreviewController(self)
+        self.watch_actions = WatchActions(self)
+        self.editorial_actions = EditorialActions(self)
         self.actions = WindowActions(self)
         self.actions.sync_scroll.setChecked(self.live_preview.scroll_sync.enabled)
         self.status = StatusBar(self)
@@ -124,11 +130,20 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.outline_dock, self.stills_dock)
         self.outline_dock.raise_()
         self.preview_dock = self._dock("Preview", "previewDock", self.preview, right)
+        self.watch = WatchPanel(self)
+        self.watch_dock = self._dock("Watch", "watchDock", self.watch, right)
+        self.tabifyDockWidget(self.preview_dock, self.watch_dock)
+        self.preview_dock.raise_()
         self.problems_dock = self._dock("Problems", "problemsDock", self.problems,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.editorial = EditorialView(self)
+        self.editorial_dock = self._dock("Editorial", "editorialDock", self.editorial,
+                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.tabifyDockWidget(self.problems_dock, self.editorial_dock)
+        self.problems_dock.raise_()
         self.resizeDocks([self.outline_dock, self.preview_dock], [300, 560],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.problems_dock], [90], Qt.Orientation.Vertical)
+        self.resizeDocks([self.problems_dock], [130], Qt.Orientation.Vertical)
 
     def _connect(self) -> None:
         s, c = self.session, self.conflicts
@@ -169,6 +184,17 @@ class MainWindow(QMainWindow):
         self.stills.removeRequested.connect(st.remove)
         self.stills.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.problems.problemActivated.connect(self._jump_to_problem)
+        ed = self.editorial_actions
+        self.editorial.placeActivated.connect(ed.select_place)
+        self.editorial.fixName.connect(ed.fix_name)
+        wa = self.watch_actions
+        self.watch.openRequested.connect(wa.open_video)
+        self.watch.videoDropped.connect(lambda name: wa.use_video(Path(name)))
+        self.watch.grabRequested.connect(wa.grab)
+        self.watch.noteRequested.connect(wa.note)
+        self.watch.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.watch_dock.visibilityChanged.connect(
+            lambda shown: shown and wa.follow_current())
 
     # --- the project -------------------------------------------------------------------
 
@@ -440,6 +466,7 @@ class MainWindow(QMainWindow):
     def _tab_changed(self, _index: int) -> None:
         tab = self.current_tab()
         if tab is None:
+            self.editorial_actions.show_current()
             return
         self.live_preview.render(new_page=True)
         self.outline.select_episode(str(tab.path))
@@ -448,8 +475,11 @@ class MainWindow(QMainWindow):
         if tab.path not in self._inspections:
             self.inspect()
         self._update_counts()
+        self.editorial_actions.show_current()
         self._sync_level_actions()
         self.check_timer.start()
+        if self.watch_dock.isVisible() and not self.watch.visibleRegion().isEmpty():
+            self.watch_actions.follow_current()
 
     def preview_is_ready(self) -> bool:
         return self.live_preview.ready
@@ -490,10 +520,15 @@ class MainWindow(QMainWindow):
         for path in set(self._inspections) - open_paths:
             del self._inspections[path]
         self._update_counts()
+        self.editorial_actions.inspected(result)
         if result.problems is not None:
             self.problems.set_problems(result.problems)
             self.status.set_problems(*self.problems.counts())
             self.stills.set_usages(result.usages or {})
+
+    def inspection_of(self, path: Path) -> TextInspection | None:
+        """The latest inspection of an open text."""
+        return self._inspections.get(path)
 
     def _update_counts(self) -> None:
         """The current episode's words, reading time and goal, as last inspected."""
@@ -580,7 +615,7 @@ class MainWindow(QMainWindow):
         if on:
             self._focus_state = self.saveState()
             for dock in (self.outline_dock, self.stills_dock, self.preview_dock,
-                         self.problems_dock):
+                         self.watch_dock, self.problems_dock, self.editorial_dock):
                 dock.hide()
             self.actions.toolbar.hide()
             self.menuBar().hide()
@@ -635,6 +670,7 @@ class MainWindow(QMainWindow):
         self.session.close_project(save=False)
         self.watcher.clear()
         self.stills.shutdown()
+        self.watch.shutdown()
         event.accept()
 
     def render_image(self) -> QImage:

@@ -95,6 +95,25 @@ class WindowActions:
         self.sync_scroll = a(w, "S&ync Scrolling", w.live_preview.set_sync, checkable=True)
         self.focus = a(w, "&Distraction-Free Mode", w.toggle_focus_mode, icon="focus",
                        shortcut="F11", checkable=True)
+        wa = w.watch_actions
+        self.open_video = a(w, "&Open Episode Video…", wa.open_video, icon="open_video",
+                            shortcut="Ctrl+Alt+V", tip="Open the recap's episode video")
+        self.play = a(w, "&Play or Pause", w.watch.toggle_play, icon="play",
+                      shortcut="Ctrl+Alt+Space")
+        self.jump_back = a(w, "&Back 5 Seconds", lambda: w.watch.jump(-5), icon="jump_back",
+                           shortcut="Ctrl+Alt+Left")
+        self.jump_forward = a(w, "&Forward 5 Seconds", lambda: w.watch.jump(5),
+                              icon="jump_forward", shortcut="Ctrl+Alt+Right")
+        self.frame_back = a(w, "Pre&vious Frame", lambda: w.watch.step(-1), icon="frame_back",
+                            shortcut="Ctrl+Alt+,")
+        self.frame_forward = a(w, "&Next Frame", lambda: w.watch.step(1),
+                               icon="frame_forward", shortcut="Ctrl+Alt+.")
+        self.grab = a(w, "&Grab Still", lambda: wa.grab(w.watch.time), icon="grab",
+                      shortcut="Ctrl+Alt+G",
+                      tip="Save the video's frame as a still and put it at the cursor")
+        self.time_note = a(w, "Insert &Time Note", lambda: wa.note(w.watch.time),
+                           icon="time_note", shortcut="Ctrl+Alt+T",
+                           tip="Note the video's time on a line of the recap")
         self.about = a(w, "&About RecapDesk", w.about)
         self._build_menus()
         self.toolbar = self._build_toolbar()
@@ -122,8 +141,16 @@ class WindowActions:
         spoilers.addActions(list(self.levels.values()))
         spoilers.addSeparator()
         spoilers.addAction(self.show_spoilers)
+        watch = bar.addMenu("&Watch")
+        watch.addAction(self.open_video)
+        watch.addSeparator()
+        watch.addActions([self.play, self.jump_back, self.jump_forward, self.frame_back,
+                          self.frame_forward])
+        watch.addSeparator()
+        watch.addActions([self.grab, self.time_note])
         view = bar.addMenu("&View")
-        for dock in (w.outline_dock, w.stills_dock, w.preview_dock, w.problems_dock):
+        for dock in (w.outline_dock, w.stills_dock, w.preview_dock, w.watch_dock,
+                     w.problems_dock, w.editorial_dock):
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction(self.sync_scroll)
@@ -142,6 +169,8 @@ class WindowActions:
         tb.addSeparator()
         tb.addActions([self.inline_spoiler, self.spoiler_block, self.unwrap, self.warning,
                        self.show_spoilers])
+        tb.addSeparator()
+        tb.addActions([self.grab, self.time_note])
         tb.addSeparator()
         tb.addActions([self.export, self.publish, self.copy_html])
         tb.addSeparator()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from recapdesk.core.checks import check, check_episode
+from recapdesk.core.editorial import Editorial, analyse
 from recapdesk.core.model import Problem, Series
 from recapdesk.core.outline import (
     LARGE_TEXT,
@@ -42,13 +43,16 @@ def large_note(text: str) -> str:
 @dataclass(frozen=True)
 class TextInspection:
     """One open text: its analysis (words, headings), target, and when checked, its
-    problems and the stills it uses."""
+    problems and the stills it uses. `editorial`: its editorial analysis (keyphrase,
+    readability, names; spans into this text), from the same parse; None for a very
+    large text or when the job did not ask for it."""
 
     path: Path
     analysis: Analysis
     target_words: int | None
     problems: tuple[Problem, ...] | None = None
     usages: tuple[tuple[str, Usage], ...] | None = None
+    editorial: Editorial | None = None
 
 
 @dataclass
@@ -59,7 +63,7 @@ class InspectionJob:
     given it before under that token). With `checks`, the answer holds the project's
     problems and still usages too; else only each text's inspection. Read-only texts are
     analysed but not checked (their file's problems and stills count as read from
-    disk).
+    disk). With `editorial`, each text's inspection holds its editorial analysis too.
     """
 
     serial: int
@@ -68,6 +72,7 @@ class InspectionJob:
     texts: dict[Path, str]
     readonly: frozenset[Path] = frozenset()
     checks: bool = False
+    editorial: bool = True
 
 
 @dataclass
@@ -81,6 +86,7 @@ class InspectionResult:
     problems: list[Problem] | None = None
     usages: dict[str, list[Usage]] | None = None
     unknown_series: bool = False
+    scores: dict[Path, str] | None = None  # every recap's editorial score, with checks
 
 
 @dataclass
@@ -89,6 +95,7 @@ class _Project:
     problems: list[Problem] | None = None  # check(series), very large recaps only named
     usages: dict[Path, list[tuple[str, Usage]]] | None = None  # per episode, as read
     large: set[Path] = field(default_factory=set)
+    scores: dict[Path, str] | None = None  # editorial score per recap, as read
 
 
 class Inspector:
@@ -96,7 +103,8 @@ class Inspector:
 
     def __init__(self) -> None:
         self._projects: OrderedDict[int, _Project] = OrderedDict()
-        self._texts: OrderedDict[tuple[Path, str], tuple[int, TextInspection]] = OrderedDict()
+        self._texts: OrderedDict[tuple[Path, str, bool, bool],
+                                 tuple[int, TextInspection]] = OrderedDict()
 
     def inspect(self, job: InspectionJob) -> InspectionResult:
         project = self._project(job)
@@ -105,10 +113,13 @@ class Inspector:
         result = InspectionResult(job.serial)
         for path, text in job.texts.items():
             checked = path not in job.readonly
-            result.texts[path] = self._text(job.token, project.series, path, text, checked)
+            result.texts[path] = self._text(job.token, project.series, path, text, checked,
+                                            job.editorial)
         if job.checks:
             result.problems = self._problems(project, job, result.texts)
             result.usages = self._usages(project, result.texts)
+            if job.editorial:
+                result.scores = self._scores(project, result.texts)
         return result
 
     # projects -------------------------------------------------------------------------
@@ -165,25 +176,41 @@ class Inspector:
                     found.setdefault(name, []).append(usage)
         return sort_usages(found)
 
+    def _scores(self, project: _Project, texts: dict[Path, TextInspection]
+                ) -> dict[Path, str]:
+        """The editorial score of every recap: an open text's own, else the file's as
+        read (worked out once per project)."""
+        series = project.series
+        if project.scores is None:
+            project.scores = {ep.path: analyse(series, ep).score for ep in series.episodes
+                              if ep.usable and len(ep.body) <= LARGE_TEXT}
+        scores = dict(project.scores)
+        for path, inspection in texts.items():
+            if inspection.editorial is not None:
+                scores[path] = inspection.editorial.score
+        return scores
+
     # texts ----------------------------------------------------------------------------
 
     def _text(self, token: int, series: Series, path: Path, text: str,
-              checked: bool) -> TextInspection:
-        key = (path, text, checked)
+              checked: bool, editorial: bool = True) -> TextInspection:
+        key = (path, text, checked, editorial)
         cached = self._texts.get(key)
         if cached is not None and cached[0] == token:
             self._texts.move_to_end(key)
             return cached[1]
-        inspection = _inspect_text(series, path, text, checked)
+        inspection = _inspect_text(series, path, text, checked, editorial)
         self._texts[key] = (token, inspection)
         while len(self._texts) > KEEP_TEXTS:
             self._texts.popitem(last=False)
         return inspection
 
 
-def _inspect_text(series: Series, path: Path, text: str, checked: bool) -> TextInspection:
+def _inspect_text(series: Series, path: Path, text: str, checked: bool,
+                  editorial: bool = True) -> TextInspection:
     """Analysis, and unless the text is read-only, its problems and stills used (the
-    checks cost little next to the parse they share)."""
+    checks cost little next to the parse they share); the editorial analysis from the
+    same parse."""
     ep, _ = episode_from_text(path, text)
     if len(text) > LARGE_TEXT:  # too long to parse at every pause: a line scan, a note
         problems = (Problem(series.rel(path), 1, "warning", large_note(text)),)
@@ -191,13 +218,18 @@ def _inspect_text(series: Series, path: Path, text: str, checked: bool) -> TextI
                           problems if checked else None, () if checked else None)
     tokens, body, offset = parse_body(text)
     analysis = analyze_tokens(text, tokens, offset)
-    if not checked:
-        return TextInspection(path, analysis, ep.target_words)
     same = body == ep.body  # the checks need the tokens of the episode's own body
-    problems = tuple(check_episode(series, ep, tokens=tokens if same else None))
+    found = (analyse(series, ep, text=text, tokens=tokens if same else None,
+                     offset=offset if same else None)
+             if editorial and ep.usable else None)
+    if not checked:
+        return TextInspection(path, analysis, ep.target_words, editorial=found)
+    drifts = found.drifts if found is not None and same else None  # found once
+    problems = tuple(check_episode(series, ep, tokens=tokens if same else None,
+                                   drifts=drifts))
     used = tuple(episode_usages(series, ep, cover_line=cover_key_line(ep),
                                 tokens=tokens if same else None)) if ep.readable else ()
-    return TextInspection(path, analysis, ep.target_words, problems, used)
+    return TextInspection(path, analysis, ep.target_words, problems, used, found)
 
 
 def _check_lightly(series: Series) -> list[Problem]:

@@ -108,6 +108,13 @@ class PreviewController(Controller):
         if w.series is None:
             return
         name = url.fileName()
+        if url.fragment().startswith("t="):  # a time note's time
+            try:
+                seconds = float(url.fragment()[2:])
+            except ValueError:
+                return
+            w.watch_actions.jump_to(seconds)
+            return
         if url.scheme() == "recap" and name.endswith(".html"):
             ep = w.series.find_episode(name[: -len(".html")])
             if ep is not None:

@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QApplication, QFrame, QMenu, QPlainTextEdit, QTextEdit, QWidget
 
-from recapdesk.core import editing
+from recapdesk.core import editing, frontmatter
 from recapdesk.core.paths import IMAGE_SUFFIXES
 from recapdesk.core.search import Query, expand_replacement, find_next, iter_spans, replace_all
 from recapdesk.ui.editor.actions import ask_label, build_actions, context_menu
@@ -204,6 +204,24 @@ class MarkdownEditor(QPlainTextEdit):
         self.setTextCursor(cursor)
         self.ensureCursorVisible()
 
+    def insert_note_line(self, marker: str) -> None:
+        """Start a line with `marker` (a time note's `[12:34] `): on the cursor's line when
+        it is empty, else on a new line after it; one undo step, the cursor after it."""
+        if self.isReadOnly():
+            return
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        cursor.beginEditBlock()
+        if cursor.block().text().strip():
+            cursor.movePosition(QTextCursor.MoveOperation.EndOfBlock)
+            cursor.insertText("\n")
+        else:
+            cursor.movePosition(QTextCursor.MoveOperation.StartOfBlock)
+        cursor.insertText(marker)
+        cursor.endEditBlock()
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
     # ====================================================== paste and drop of images
 
     def _image_files(self, source: QMimeData) -> list[str]:
@@ -326,8 +344,16 @@ class MarkdownEditor(QPlainTextEdit):
 
     def set_spoiler_level(self, level: str) -> None:
         """Set `spoilers: <level>` in the front matter (added if missing); one undo step."""
+        self._set_front(editing.set_spoiler_level(self._plain(), level))
+
+    def set_front_values(self, values: dict) -> None:
+        """Set front matter keys (added if missing), the rest kept byte for byte; one undo
+        step. Raises FrontMatterError when the front matter cannot be read."""
+        self._set_front(frontmatter.set_values(self._plain(), values,
+                                               after=("target_words", "date", "cover")))
+
+    def _set_front(self, new: str) -> None:
         old = self._plain()
-        new = editing.set_spoiler_level(old, level)
         start, end = self._selection(old)
         s, e, inserted = editing.changed_range(old, new)
 
@@ -423,6 +449,17 @@ class MarkdownEditor(QPlainTextEdit):
         self._apply(text, new, start + len(inserted), start + len(inserted))
         self.find_query(query)
         return True
+
+    def select_range(self, start: int, end: int, *, source: str | None = None) -> None:
+        """Select [start, end): Python offsets of `source` (the text as saved, whose line
+        ends may be "\r\n"), or of the text as shown; the selection is scrolled into view."""
+        text = self._plain()
+        if source is not None and "\r" in source:
+            start -= source.count("\r", 0, start)
+            end -= source.count("\r", 0, end)
+        start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+        self._select(text, start, end)
+        self.centerCursor()
 
     def replace_all_matches(self, query: Query, replacement: str) -> int:
         """Replace every match in this document as one undo step; returns how many."""

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 from recapdesk.ui import icons
 from recapdesk.ui.outline.model import (
     CODE_ROLE,
+    EDITORIAL_ROLE,
     EPISODE,
     HEADING,
     KIND_ROLE,
@@ -20,6 +21,11 @@ from recapdesk.ui.outline.model import (
 )
 
 DRAFT_COLOR = "#b26a00"
+
+
+EDITORIAL_COLORS = {"good": "#2e7d32", "ok": "#e09b00", "problem": "#c62828"}
+EDITORIAL_WORDS = {"good": "Editorial checks: good", "ok": "Editorial checks: could be better",
+                   "problem": "Editorial checks: needs work"}
 
 
 def publish_icon(mark) -> str:
@@ -97,6 +103,15 @@ class OutlineDelegate(QStyledItemDelegate):
                              code)
             rect.setLeft(rect.left() + max(code_width, painter.fontMetrics()
                                            .horizontalAdvance("E00")) + 8)
+        score = index.data(EDITORIAL_ROLE)
+        if score in EDITORIAL_COLORS:  # the editorial checks' light: a dot at the end
+            side = 8
+            dot = QRect(rect.right() - side, rect.center().y() - side // 2 + 1, side, side)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(EDITORIAL_COLORS[score]))
+            painter.drawEllipse(dot)
+            rect.setRight(dot.left() - 6)
         mark = index.data(PUBLISH_ROLE)
         if mark is not None:  # on the site: a small globe at the end of the row
             side = 14

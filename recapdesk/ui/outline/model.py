@@ -29,6 +29,7 @@ CODE_ROLE = Qt.ItemDataRole.UserRole + 9
 TITLE_ROLE = Qt.ItemDataRole.UserRole + 10  # the short title shown after the code
 FULL_TITLE_ROLE = Qt.ItemDataRole.UserRole + 11
 SEASON_ROLE = Qt.ItemDataRole.UserRole + 12
+EDITORIAL_ROLE = Qt.ItemDataRole.UserRole + 14  # the editorial score: good, ok or problem
 PUBLISH_ROLE = Qt.ItemDataRole.UserRole + 13  # a PublishMark: on the site, changed since
 
 SERIES, EPISODE, HEADING = "series", "episode", "heading"

@@ -28,9 +28,15 @@ from recapdesk.core import frontmatter
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.outline import Analysis, analyze_any, reading_minutes
 from recapdesk.core.publish.state import PublishMark
-from recapdesk.ui.outline.delegate import DRAFT_COLOR, FINAL_COLOR, OutlineDelegate
+from recapdesk.ui.outline.delegate import (
+    DRAFT_COLOR,
+    EDITORIAL_WORDS,
+    FINAL_COLOR,
+    OutlineDelegate,
+)
 from recapdesk.ui.outline.model import (
     CODE_ROLE,
+    EDITORIAL_ROLE,
     EPISODE,
     FULL_TITLE_ROLE,
     HEADING,
@@ -91,6 +97,7 @@ class OutlineView(QWidget):
         self.setObjectName("outlineView")
         self.series: Series | None = None
         self.publish_marks: dict[str, PublishMark] = {}  # by path_key
+        self.editorial_scores: dict[str, str] = {}  # by path_key
         self._unfiltered: _ViewState | None = None  # the expansion before filtering
 
         self.filter_edit = QLineEdit(self)
@@ -241,13 +248,32 @@ class OutlineView(QWidget):
         item.setData(mark, PUBLISH_ROLE)
         if mark is not None:
             lines.append(f"{_html(mark.text)}: {_html(mark.link)}")
+        score = self.editorial_scores.get(item.data(PATH_ROLE))
+        item.setData(score, EDITORIAL_ROLE)
+        if score in EDITORIAL_WORDS:
+            lines.append(EDITORIAL_WORDS[score])
         tooltip = "<br>".join(lines)
         item.setToolTip(tooltip)
         count.setToolTip(tooltip)
 
+    def set_editorial_scores(self, scores: dict[str, str]) -> None:
+        """Show each recap's editorial score (`good`, `ok`, `problem`) as a dot (by file
+        path; the recaps not given keep theirs)."""
+        changed = False
+        for path, score in scores.items():
+            key = path_key(path)
+            if self.editorial_scores.get(key) != score:
+                self.editorial_scores[key] = score
+                changed = True
+        if changed:
+            self._refresh_rows()
+
     def set_publish_marks(self, marks: dict[str, PublishMark]) -> None:
         """Show which recaps are on the site (by file path), and which changed since."""
         self.publish_marks = {path_key(p): m for p, m in marks.items()}
+        self._refresh_rows()
+
+    def _refresh_rows(self) -> None:
         root = self.model.series_item
         for item in self.model.episode_items():
             if root is not None:
