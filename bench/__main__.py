@@ -8,6 +8,7 @@ system's temp folder; the full-HD stills are made once and kept there.
     python -m bench --only publish     # only publishing to WordPress, merged into --out
     python -m bench --only export      # only the export figures, merged into --out
     python -m bench --only editorial   # only the editorial analysis, merged into --out
+    python -m bench --only video       # only the video figures (shot scan, grab), merged
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bench.editorial import editorial_speed, print_editorial  # noqa: E402
 from bench.export_speed import stills_vs_floor, text_vs_bare  # noqa: E402
 from bench.generate import make_project  # noqa: E402
 from bench.publish import publish_wordpress  # noqa: E402
+from bench.video_speed import print_video, video_speed  # noqa: E402
 
 TARGETS = {
     "keystroke_to_preview_ms.5k.p95": ("<=", 50.0),
@@ -44,6 +46,7 @@ TARGETS = {
     "export_stills_vs_floor": ("<=", 0.6),
     "publish_wordpress.one_changed.writes": ("<=", 1),
     "publish_wordpress.one_changed.uploads": ("<=", 0),
+    "video_scan_vs_decode": ("<=", 1.3),
 }
 
 
@@ -294,7 +297,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     parser.add_argument("--work", type=Path,
                         default=Path(tempfile.gettempdir()) / "recapdesk-bench")
-    parser.add_argument("--only", choices=("publish", "export", "editorial"),
+    parser.add_argument("--only", choices=("publish", "export", "editorial", "video"),
                         help="measure only this, and merge it into --out")
     args = parser.parse_args(argv)
     keys = args.keys or (30 if args.quick else 150)
@@ -307,6 +310,8 @@ def main(argv: list[str]) -> int:
         return only_export(args.out, work, args.quick)
     if args.only == "editorial":
         return only_editorial(args.out, work, args.quick)
+    if args.only == "video":
+        return only_video(args.out, work, args.quick)
     results: dict = {"machine": machine(), "command": "python -m bench" +
                      (" --quick" if args.quick else "")}
 
@@ -417,6 +422,20 @@ def only_editorial(out: Path, work: Path, quick: bool) -> int:
     results["editorial"] = measured
     out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
     print_editorial(measured)
+    return 0
+
+
+def only_video(out: Path, work: Path, quick: bool) -> int:
+    """Measure the video figures alone and merge them into the results file."""
+    log("video")
+    measured = video_speed(work, 2 if quick else 4, log)
+    results = json.loads(out.read_text("utf-8")) if out.is_file() else {"targets": {}}
+    results["video"] = measured
+    results.setdefault("targets", {}).update(targets({"video_scan_vs_decode":
+                                                      measured["ratio"]}))
+    out.write_text(json.dumps(results, indent=2) + "\n", "utf-8")
+    print_video(measured)
+    print(f"  target: {results['targets']['video_scan_vs_decode']['verdict']}")
     return 0
 
 

@@ -1,5 +1,5 @@
 """The command line: `recapdesk [PROJECT]`, `new`, `check`, `export`, `publish`, `seo`,
-`shot`, `--version`.
+`shot`, `stills`, `--version`.
 
 Only the window and `shot` import Qt, and only inside their functions.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from recapdesk import __version__
 
-COMMANDS = ("new", "check", "export", "publish", "seo", "shot")
+COMMANDS = ("new", "check", "export", "publish", "seo", "shot", "stills")
 
 
 class UsageError(Exception):
@@ -112,6 +112,35 @@ def _seo_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help='print JSON: {"s01e04": {"checks": [{"id", "status", "message"}, '
                         '...], "flesch": 63.2, "score": "good|ok|problem"}}')
+    return p
+
+
+def _stills_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="recapdesk stills", description="Stills from the episode's video: "
+                "its shots (scenes), or the frame shown at a time saved as a still (grab).")
+    sub = p.add_subparsers(dest="action", required=True, metavar="{scenes,grab}",
+                           parser_class=_Parser)
+    scenes = sub.add_parser("scenes", prog="recapdesk stills scenes",
+                            help="the video's shots", description="The shots of a video: "
+                            "start, end and a representative frame of each (seconds). The "
+                            "result is remembered in ~/.cache/recapdesk/shots "
+                            "($XDG_CACHE_HOME), so asking again is instant.")
+    scenes.add_argument("video")
+    scenes.add_argument("--json", action="store_true",
+                        help='print JSON: [{"start": s, "end": s, "frame": s}, …]')
+    scenes.add_argument("--no-cache", action="store_true",
+                        help="scan again; neither read nor write the remembered shots")
+    grab = sub.add_parser("grab", prog="recapdesk stills grab",
+                          help="save the frame shown at a time as a still",
+                          description="Save the frame shown at TIME (full resolution) into "
+                          "the project's stills/ as s01e04-NN.jpg, registered in "
+                          "stills.yaml with its caption, source and time; prints its name.")
+    grab.add_argument("project")
+    grab.add_argument("video")
+    grab.add_argument("--at", required=True, metavar="TIME",
+                      help="seconds (12.5), MM:SS(.mmm) or HH:MM:SS(.mmm)")
+    grab.add_argument("--episode", metavar="ID", help="the recap the still belongs to "
+                      "(default: the recap whose video: is this file)")
     return p
 
 
@@ -329,6 +358,72 @@ def _seo_report(series, ep, result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cmd_stills(args: argparse.Namespace) -> int:
+    if args.action == "scenes":
+        return _stills_scenes(args)
+    return _stills_grab(args)
+
+
+def _stills_scenes(args: argparse.Namespace) -> int:
+    import json
+
+    from recapdesk.core.video import USER_CACHE, VideoError, format_time, probe, scan_shots
+
+    prog = "recapdesk stills scenes"
+    tty = sys.stderr.isatty()
+
+    def progress(fraction: float) -> None:
+        if tty:
+            print(_bar(round(fraction * 100), 100, "finding the shots"), end="",
+                  file=sys.stderr)
+
+    try:
+        info = probe(args.video)
+        shots = list(scan_shots(info.path, progress=progress,
+                                cache_dir=None if args.no_cache else USER_CACHE))
+    except VideoError as exc:
+        if tty:
+            print(file=sys.stderr)
+        _err(f"{prog}: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err(f"\n{prog}: cancelled")
+        return 130
+    if tty:
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps([shot.to_json() for shot in shots]))
+    else:
+        print(f"{'shot':>4}  {'start':<12}  {'end':<12}  {'frame':<12}")
+        for n, shot in enumerate(shots, 1):
+            print(f"{n:>4}  {format_time(shot.start)}  {format_time(shot.end)}  "
+                  f"{format_time(shot.frame)}")
+    if shots and info.duration and shots[-1].end < info.duration - 1.0:
+        _err(f"{prog}: note: {info.path.name} breaks off at {format_time(shots[-1].end)} of "
+             f"{format_time(info.duration)} (cut short or damaged): shots up to there")
+    return 0
+
+
+def _stills_grab(args: argparse.Namespace) -> int:
+    from recapdesk.core.video import GrabError, VideoError, grab_still, parse_time
+
+    prog = "recapdesk stills grab"
+    try:
+        at = parse_time(args.at)
+    except ValueError as exc:
+        raise UsageError(f"{prog}: --at: {exc}") from None
+    series = _open(args.project)
+    if args.episode and series.find_episode(args.episode) is None:
+        raise UsageError(f"{prog}: no recap {args.episode!r} in {series.root.name}")
+    try:
+        name = grab_still(series, Path(args.video), at, episode=args.episode)
+    except (VideoError, GrabError) as exc:
+        _err(f"{prog}: {exc}")
+        return 1
+    print(name)
+    return 0
+
+
 def cmd_shot(args: argparse.Namespace) -> int:
     try:
         from recapdesk.ui.app import shot
@@ -368,11 +463,11 @@ def main(argv: list[str] | None = None) -> int:
             command, rest = argv[0], argv[1:]
             parser = {"new": _new_parser, "check": _check_parser, "export": _export_parser,
                       "publish": _publish_parser, "seo": _seo_parser,
-                      "shot": _shot_parser}[command]()
+                      "shot": _shot_parser, "stills": _stills_parser}[command]()
             args = parser.parse_args(rest)
             handler = {"new": cmd_new, "check": cmd_check, "export": cmd_export,
                        "publish": cmd_publish, "seo": cmd_seo,
-                       "shot": cmd_shot}[command]
+                       "shot": cmd_shot, "stills": cmd_stills}[command]
             return handler(args)
         args = _window_parser().parse_args(argv)
         return cmd_window(args)

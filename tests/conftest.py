@@ -134,3 +134,12 @@ def wordpress(tmp_path_factory: pytest.TempPathFactory):
     site = start_wordpress(tmp_path_factory.mktemp("wordpress"))
     yield site
     site.stop()
+
+
+@pytest.fixture(scope="session")
+def videos(tmp_path_factory: pytest.TempPathFactory):
+    """Small test videos with known cuts, made once per session with PyAV (see
+    tests/core/video_fixtures.py)."""
+    from tests.core.video_fixtures import video_set
+
+    return video_set(tmp_path_factory.mktemp("videos"))

@@ -29,10 +29,10 @@ Text after the notes.
 def test_preview_shows_notes_with_a_link_to_their_time() -> None:
     html = build_markdown(time_notes=True, source_lines=True).render(NOTES)
     assert '<div class="time-notes" data-line="2" data-line-end="4">' in html
-    assert '<a class="time-stamp" href="#t=754.000">12:34</a> She finds the <em>letter</em>' \
-        in html
-    assert 'href="#t=3723.500">1:02:03.500</a> Another thing' in html
-    assert 'href="#t=10.000">00:10</a>' in html
+    assert ('<a class="time-stamp" href="recap://time/754.000">12:34</a> She finds the '
+            '<em>letter</em>') in html
+    assert 'href="recap://time/3723.500">1:02:03.500</a> Another thing' in html
+    assert 'href="recap://time/10.000">00:10</a>' in html
     assert "<p data-line=\"6\" data-line-end=\"7\">Text after the notes.</p>" in html
     assert "[00:20] in a list, this is text</li>" in html
 

@@ -1,9 +1,10 @@
 """Time notes: lines that start with a time in the episode, `[12:34]` or `[1:02:03.500]`,
 are what the writer noted while watching.
 
-The preview shows them as notes whose time is a link (`#t=SECONDS`) that takes the Watch
-panel's video there; every other render (export, publish, checks, word counts) leaves them
-out. A note's words are kept by deleting its time: the line is then ordinary text.
+The preview shows them as notes whose time is a link (`recap://time/SECONDS`, the
+preview's own scheme) that takes the Watch panel's video there; every other render
+(export, publish, checks, word counts) leaves them out. A note's words are kept by
+deleting its time: the line is then ordinary text.
 
 Consecutive note lines make one block; a note line can follow a paragraph directly. Only
 lines at the top level are notes (not in a list, quote or box).
@@ -18,7 +19,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 
-__all__ = ["TIME_NOTE", "note_seconds", "time_note_line", "time_notes_plugin"]
+__all__ = ["TIME_LINK", "TIME_NOTE", "note_seconds", "time_note_line", "time_notes_plugin"]
+
+TIME_LINK = "recap://time/"  # + seconds: a note's time in the preview
 
 # [M:SS], [MM:SS], [H:MM:SS], [HH:MM:SS], each with optional .m to .mmm, then a space or
 # the end of the line
@@ -91,7 +94,7 @@ def time_notes_plugin(md: MarkdownIt, *, show: bool = False) -> None:
         token = tokens[idx]
         stamp, seconds = token.meta["stamp"], token.meta["seconds"]
         return (f'<p class="time-note"{self.renderAttrs(token)}>'
-                f'<a class="time-stamp" href="#t={seconds:.3f}">{stamp}</a> ')
+                f'<a class="time-stamp" href="{TIME_LINK}{seconds:.3f}">{stamp}</a> ')
 
     md.add_render_rule("time_note_open", render_open)
     md.add_render_rule("time_note_close", lambda self, tokens, idx, options, env: "</p>\n")

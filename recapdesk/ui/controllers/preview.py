@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices
 
+from recapdesk.core.markdown.time_notes import TIME_LINK
 from recapdesk.core.preview import LivePreview
 from recapdesk.ui.controllers import Controller
 from recapdesk.ui.preview import ScrollSync
@@ -108,9 +109,9 @@ class PreviewController(Controller):
         if w.series is None:
             return
         name = url.fileName()
-        if url.fragment().startswith("t="):  # a time note's time
+        if url.toString().startswith(TIME_LINK):  # a time note's time
             try:
-                seconds = float(url.fragment()[2:])
+                seconds = float(url.toString()[len(TIME_LINK):])
             except ValueError:
                 return
             w.watch_actions.jump_to(seconds)

@@ -48,7 +48,14 @@ class WatchActions(Controller):
             return
         from recapdesk.core.video import episode_video
 
-        self.panel.show_video(episode_video(buffer.episode()))
+        self.panel.show_video(episode_video(buffer.episode()), self.cache_dir())
+
+    def cache_dir(self) -> Path | None:
+        """Where the project remembers the shots of its videos."""
+        from recapdesk.core.video import project_cache_dir
+
+        series = self.window.series
+        return project_cache_dir(series.root) if series is not None else None
 
     def open_video(self) -> None:
         """Choose the current recap's video file; remembered in its front matter."""
@@ -72,7 +79,7 @@ class WatchActions(Controller):
             return
         w.watch_dock.show()
         w.watch_dock.raise_()
-        if not self.panel.show_video(path):
+        if not self.panel.show_video(path, self.cache_dir()):
             return  # not a video: the panel says why; the recap is left as it was
         if tab.editor.isReadOnly():
             return

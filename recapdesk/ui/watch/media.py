@@ -166,16 +166,20 @@ class ShotScan(QObject):
         super().__init__(parent)
         self._cancel: threading.Event | None = None
         self._thread: threading.Thread | None = None
+        self.running = False  # from start() until `finished` reaches the UI thread
+        self.finished.connect(self._done)
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def _done(self, _error: str) -> None:
+        self.running = False
 
-    def start(self, path: Path) -> None:
+    def start(self, path: Path, cache_dir: Path | None = None) -> None:
+        """Find the shots of `path`, remembered in `cache_dir` (the project's, or the
+        user's cache when None)."""
         self.cancel()
         cancel = threading.Event()
         self._cancel = cancel
-        self._thread = threading.Thread(target=self._run, args=(path, cancel),
+        self.running = True
+        self._thread = threading.Thread(target=self._run, args=(path, cancel, cache_dir),
                                         name="watch-shots", daemon=True)
         self._thread.start()
 
@@ -183,19 +187,21 @@ class ShotScan(QObject):
         if self._cancel is not None:
             self._cancel.set()
         self._cancel = None
+        self.running = False
 
     def wait(self, timeout: float = 30.0) -> None:
         if self._thread is not None:
             self._thread.join(timeout)
 
-    def _run(self, path: Path, cancel: threading.Event) -> None:
-        from recapdesk.core.video import VideoError, scan_shots
+    def _run(self, path: Path, cancel: threading.Event, cache_dir: Path | None) -> None:
+        from recapdesk.core.video import USER_CACHE, VideoError, scan_shots
 
         error = ""
         try:
             for found in scan_shots(path, cancel=cancel.is_set,
                                     progress=lambda f: self._emit(cancel, self.progress, f),
-                                    thumbnails=True):
+                                    thumbnails=True,
+                                    cache_dir=cache_dir if cache_dir else USER_CACHE):
                 if cancel.is_set():
                     return
                 shot, thumb = found

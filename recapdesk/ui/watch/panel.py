@@ -175,8 +175,8 @@ class WatchPanel(QWidget):
         self.splitter.setObjectName("watchSplitter")
         self.splitter.addWidget(video)
         self.splitter.addWidget(sheet_box)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 4)
         layout.setSpacing(4)
@@ -185,8 +185,9 @@ class WatchPanel(QWidget):
 
     # --- the video ------------------------------------------------------------------------
 
-    def show_video(self, path: Path | None) -> bool:
-        """Show this video (None: none). False, with a message, when it cannot be read."""
+    def show_video(self, path: Path | None, cache_dir: Path | None = None) -> bool:
+        """Show this video (None: none), its shots remembered in `cache_dir`. False, with a
+        message, when it cannot be read."""
         if path is not None and self.path is not None and path == self.path:
             return True
         self.playback.stop()
@@ -224,7 +225,11 @@ class WatchPanel(QWidget):
         self.frames.open(self.path)
         self.playback.open(self.path)
         self.seek(0.0)
-        self.scan.start(self.path)
+        self.scan_bar.setValue(0)
+        self.scan_bar.show()
+        self.scan_cancel.show()
+        self.sheet_label.setText("Finding shots…")
+        self.scan.start(self.path, cache_dir)
         return True
 
     def _enable(self, on: bool) -> None:
