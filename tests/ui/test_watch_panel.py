@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication
 
 from recapdesk.core import frontmatter
@@ -146,3 +146,36 @@ def test_a_file_that_is_not_a_video_is_refused_and_not_remembered(
         window.watch.screen.hint.lower()
     assert editor_of(window).document_text() == before
     assert not window.watch.grab_button.isEnabled()
+
+
+def test_hovering_a_shot_scrubs_it_and_double_click_grabs_that_frame(
+        qtbot, open_window, sample_project, video) -> None:
+    window = open_window("s01e01")
+    panel = _watching(qtbot, window, video)
+    sheet = panel.sheet
+    shot = sheet.shots[1]
+    rect = sheet.visualItemRect(sheet.item(1))
+    point = QPoint(rect.left() + rect.width() * 3 // 4, rect.center().y())
+    qtbot.mouseMove(sheet.viewport(), point)
+    qtbot.waitUntil(lambda: sheet.shots[1].shown != shot.frame and not panel.busy(),
+                    timeout=WAIT_MS)
+    hovered = sheet.shots[1].shown
+    assert shot.start + (shot.end - shot.start) / 2 < hovered < shot.end
+    before = set(open_project(sample_project).stills)
+    qtbot.mouseClick(sheet.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.mouseDClick(sheet.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    qtbot.waitUntil(lambda: not window.watch_actions.grabbing
+                    and len(open_project(sample_project).stills) > len(before),
+                    timeout=WAIT_MS)
+    (name,) = set(open_project(sample_project).stills) - before
+    entry = frontmatter.load_yaml((sample_project / "stills" / "stills.yaml")
+                                  .read_text("utf-8"))[name]
+    assert abs(parse_seconds(entry["at"]) - hovered) < 0.002
+    # moving away shows the shot's own frame again
+    qtbot.mouseMove(sheet.viewport(), QPoint(2, sheet.viewport().height() - 2))
+    qtbot.waitUntil(lambda: sheet.shots[1].shown == shot.frame)
+
+
+def parse_seconds(text: str) -> float:
+    h, m, s = text.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
