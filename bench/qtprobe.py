@@ -3,6 +3,8 @@
     python -m bench.qtprobe typing  PROJECT EPISODE --keys N   -> keystroke latencies
     python -m bench.qtprobe startup PROJECT                    -> start to window shown
     python -m bench.qtprobe rss     PROJECT                    -> memory with it open
+    python -m bench.qtprobe firstshot VIDEO                    -> Watch panel: first frame,
+                                                                  first shot thumbnail
 
 Each prints one JSON object on its last line of stdout.
 
@@ -339,6 +341,35 @@ def rss(project: Path, settings_file: Path) -> dict:
     return {"rss_mb": own / 1024, "children_rss_mb": children / 1024, "episodes": episodes}
 
 
+def firstshot(video: Path) -> dict:
+    """The Watch panel opening a video it has not seen (no shot cache): seconds until the
+    first frame is on its screen and until the first shot's thumbnail is in the sheet, on
+    the UI thread, and until the whole sheet is filled."""
+    import tempfile
+
+    app = _app([sys.argv[0]])
+    from recapdesk.ui.watch import WatchPanel
+
+    panel = WatchPanel()
+    panel.resize(640, 800)
+    panel.show()
+    marks: dict[str, float] = {}
+    started = time.perf_counter()
+    panel.scan.shotFound.connect(
+        lambda *_: marks.setdefault("first_thumb_s", time.perf_counter() - started))
+    panel.scan.finished.connect(
+        lambda *_: marks.setdefault("sheet_s", time.perf_counter() - started))
+    with tempfile.TemporaryDirectory() as cache:
+        started = time.perf_counter()
+        panel.show_video(video, Path(cache))
+        _wait(app, lambda: not panel.screen.image.isNull(), 60)
+        marks["first_frame_s"] = time.perf_counter() - started
+        _wait(app, lambda: "sheet_s" in marks, 600)
+    shots = len(panel.sheet.shots)
+    panel.shutdown()
+    return {**{k: round(v, 3) for k, v in marks.items()}, "shots": shots}
+
+
 def _rss_kb(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -368,17 +399,19 @@ def main(argv: list[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser(prog="python -m bench.qtprobe")
-    parser.add_argument("what", choices=["typing", "startup", "rss"])
-    parser.add_argument("project", type=Path)
+    parser.add_argument("what", choices=["typing", "startup", "rss", "firstshot"])
+    parser.add_argument("project", type=Path, help="the project (firstshot: the video)")
     parser.add_argument("episode", nargs="?")
     parser.add_argument("--keys", type=int, default=100)
-    parser.add_argument("--settings", type=Path, required=True)
+    parser.add_argument("--settings", type=Path)
     parser.add_argument("--profile", type=Path, help="typing: write cProfile stats here")
     args = parser.parse_args(argv)
     if args.what == "typing":
         result = typing(args.project, args.episode, args.keys, args.settings, args.profile)
     elif args.what == "startup":
         result = startup(args.project, args.settings)
+    elif args.what == "firstshot":
+        result = firstshot(args.project)
     else:
         result = rss(args.project, args.settings)
     print(json.dumps(result), flush=True)

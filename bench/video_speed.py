@@ -270,3 +270,8 @@ def print_video(v: dict) -> None:
           f"max {v['grab_s']['max'] * 1000:.0f} ms")
     print(f"  cuts within 2 frames: precision {c['precision']:.2f}, recall {c['recall']:.2f} "
           f"({c['matched']}/{c['true']} found, {c['found'] - c['matched']} false)")
+    panel = v.get("panel")
+    if panel:
+        print(f"  Watch panel, first open: first frame {panel['first_frame_s']:.2f} s, first "
+              f"shot thumbnail {panel['first_thumb_s']:.2f} s, whole sheet "
+              f"{panel['sheet_s']:.2f} s ({panel['shots']} shots)")
