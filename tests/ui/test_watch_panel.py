@@ -179,3 +179,21 @@ def test_hovering_a_shot_scrubs_it_and_double_click_grabs_that_frame(
 def parse_seconds(text: str) -> float:
     h, m, s = text.split(":")
     return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_play_then_pause_shows_the_exact_frame(qtbot, open_window, video) -> None:
+    window = open_window("s01e01")
+    panel = _watching(qtbot, window, video)
+    panel.setFocus()
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    assert panel.playback.playing
+    assert panel.play_button.toolTip().startswith("Pause")
+    qtbot.waitUntil(lambda: panel.time > 0.5, timeout=WAIT_MS)
+    qtbot.keyClick(panel, Qt.Key.Key_Space)
+    assert not panel.playback.playing
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=WAIT_MS)
+    paused_at = panel.time
+    with FrameReader(video) as reader:
+        t, _ = reader.frame_at(paused_at)
+    assert t == pytest.approx(paused_at, abs=1e-6)  # a frame's own time: what a grab saves
+    assert panel.time_label.text().startswith("00:00:")
