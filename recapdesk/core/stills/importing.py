@@ -85,6 +85,20 @@ def _suffix_for(fmt: str, source: Path | bytes, ext_hint: str | None) -> str:
     return canonical
 
 
+def save_new_file(series: Series, prefix: str, suffix: str, data: bytes) -> str:
+    """Write `data` into `stills/` under the next free name (`s01e04-03.jpg`), never over
+    another file, and return the name; StillError (one sentence) when it cannot."""
+    try:
+        storage.make_dirs(series.stills_dir)
+        for _ in range(1000):
+            name = next_name(series, prefix, suffix)
+            if storage.write_new(series.stills_dir / name, data):  # never over another file
+                return name
+    except OSError as exc:
+        raise StillError(f"cannot save the still in stills/: {exc.strerror or exc}") from None
+    raise StillError("no free name for the still")  # a thousand racing writers
+
+
 def import_image(series: Series, source: Path | bytes, *, episode: Episode | None,
                  ext_hint: str | None = None) -> Still:
     """Copy an image file (or clipboard bytes) into `stills/` and register it.
@@ -98,17 +112,7 @@ def import_image(series: Series, source: Path | bytes, *, episode: Episode | Non
     data = _read_source(source)
     fmt = validate(data)
     suffix = _suffix_for(fmt, source, ext_hint)
-    prefix = name_prefix(episode)
-    try:
-        storage.make_dirs(series.stills_dir)
-        for _ in range(1000):
-            name = next_name(series, prefix, suffix)
-            if storage.write_new(series.stills_dir / name, data):  # never over another file
-                break
-        else:  # pragma: no cover - a thousand racing writers
-            raise StillError("no free name for the still")
-    except OSError as exc:
-        raise StillError(f"cannot save the still in stills/: {exc.strerror or exc}") from None
+    name = save_new_file(series, name_prefix(episode), suffix, data)
     still = Still(name=name, caption=caption_for(series, episode),
                   episode=episode.id if episode is not None else "")
     series.stills[name] = still

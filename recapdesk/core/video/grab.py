@@ -18,8 +18,8 @@ from ruamel.yaml.comments import CommentedMap
 from recapdesk.core import storage
 from recapdesk.core.model import Episode, Series, Still
 from recapdesk.core.project import STILLS_YAML, reload_stills, save_stills
-from recapdesk.core.stills.catalogue import caption_for
-from recapdesk.core.stills.importing import name_prefix, next_name
+from recapdesk.core.stills.catalogue import StillError, caption_for
+from recapdesk.core.stills.importing import name_prefix, save_new_file
 from recapdesk.core.video.frames import grab_frame
 from recapdesk.core.video.recap_video import episode_for_video
 from recapdesk.core.video.timecode import format_time, parse_time
@@ -71,17 +71,10 @@ def grab_still(series: Series, video: Path | str, at: float | Fraction | str, *,
     image.save(buf, "JPEG", quality=JPEG_QUALITY, subsampling=0, optimize=True)
     data = buf.getvalue()
     _fresh_stills(series)
-    prefix = name_prefix(ep)
     try:
-        storage.make_dirs(series.stills_dir)
-        for _ in range(1000):
-            name = next_name(series, prefix, ".jpg")
-            if storage.write_new(series.stills_dir / name, data):  # never over another file
-                break
-        else:  # pragma: no cover - a thousand racing writers
-            raise GrabError("no free name for the still in stills/")
-    except OSError as exc:
-        raise GrabError(f"cannot save the still in stills/: {storage.reason(exc)}") from None
+        name = save_new_file(series, name_prefix(ep), ".jpg", data)
+    except StillError as exc:
+        raise GrabError(str(exc)) from None
     still = Still(name=name, caption=caption_for(series, ep),
                   episode=ep.id if ep is not None else "")
     previous_doc = series.stills_doc
