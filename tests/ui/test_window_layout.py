@@ -62,7 +62,7 @@ def test_title_docks_toolbar_and_menus(open_window) -> None:
     assert window.actions.open_project.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
     assert window.actions.undo.shortcut() == QKeySequence(QKeySequence.StandardKey.Undo)
     menus = [m.text().replace("&", "") for m in window.menuBar().actions()]
-    assert menus[:4] == ["File", "Edit", "Spoilers", "View"]
+    assert menus[:5] == ["File", "Edit", "Spoilers", "Watch", "View"]
 
 
 def test_layout_open_tabs_and_cursors_are_restored(qtbot, settings_file: Path,
