@@ -293,7 +293,7 @@ def test_prev_next_and_recap_list(site: Path) -> None:
     index = read_page(site / "index.html")
     for name in FINAL_PAGES:
         assert index.find("a", href=name), name
-    assert "Seo-rin turns her grandmother" in index.html
+    assert "Seo-rin builds a studio for the tapes" in index.html
 
 
 def test_link_to_draft_is_plain_text_unless_drafts(tmp_path: Path) -> None:

@@ -78,7 +78,7 @@ def test_outline_of_sample_matches_its_file_lines(sample_project: Path) -> None:
         for h in heads:
             assert lines[h.line] == f"{'#' * h.level} {h.title}"
     last = outline(series.episodes[-1].path.read_text("utf-8"))
-    assert last[-1].title == "Final Thoughts"
+    assert last[-1].title == "Final Thoughts on Last Ferry to Udo Episode 4"
 
 
 def test_setext_crlf_and_inline_markup_in_headings() -> None:
@@ -258,18 +258,21 @@ def test_move_section_refuses_bad_targets() -> None:
     assert moved == FRONT + "## B\n\n## A\n\n::: spoiler\n\n## Hidden\n\n:::\n"
 
 
+FINAL_E04 = "Final Thoughts on Last Ferry to Udo Episode 4"
+
+
 def test_move_section_in_sample_moves_text_verbatim(sample_project: Path) -> None:
     path = sample_project / "episodes" / "s01e04.md"
     text = path.read_text("utf-8")
     heads = {h.title: h.line for h in outline(text)}
-    start, end = section_range(text, heads["Final Thoughts"])
+    start, end = section_range(text, heads[FINAL_E04])
     section = "".join(text.splitlines(keepends=True)[start:end]).rstrip("\n")
-    moved = move_section(text, heads["Final Thoughts"], heads["Tape Number One"])
+    moved = move_section(text, heads[FINAL_E04], heads["Tape Number One"])
     assert section in moved
     assert moved.index(section) < moved.index("## Tape Number One")
     assert count_recap_words(moved) == count_recap_words(text)
     back = {h.title: h.line for h in outline(moved)}
-    assert move_section(moved, back["Final Thoughts"], len(moved.splitlines())) == text
+    assert move_section(moved, back[FINAL_E04], len(moved.splitlines())) == text
 
 
 # --- renumbering ------------------------------------------------------------------

@@ -25,6 +25,7 @@ from recapdesk.ui.outline import (
     short_title,
 )
 
+FINAL_E04 = "Final Thoughts on Last Ferry to Udo Episode 4"
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
 
@@ -102,8 +103,8 @@ def test_tree_shows_series_episodes_and_headings(view: OutlineView, series: Seri
     text = series.episodes[3].path.read_text("utf-8")
     assert texts(children(e04)) == [h.title for h in outline(text)]
     assert [h.data(LINE_ROLE) for h in children(e04)] == [h.line for h in outline(text)]
-    assert count_text(view, e04) == "567 / 1200"
-    assert "567 words" in e04.toolTip() and "Every Last Ferry" in e04.toolTip()
+    assert count_text(view, e04) == "573 / 1200"
+    assert "573 words" in e04.toolTip() and "Every Last Ferry" in e04.toolTip()
     assert all(view.tree.isExpanded(e.index()) for e in episodes)
     total = sum(int(count_text(view, e).split(" / ")[0]) for e in episodes)
     assert count_text(view, root) == str(total)
@@ -146,12 +147,12 @@ def test_clicking_a_heading_emits_its_file_line(qtbot, view: OutlineView,
                                                 series: Series) -> None:
     path = path_of(series, "s01e04")
     text = Path(path).read_text("utf-8")
-    final = next(h for h in outline(text) if h.title == "Final Thoughts")
+    final = next(h for h in outline(text) if h.title == FINAL_E04)
     item = view.heading_item(path, final.line)
     with qtbot.waitSignal(view.headingActivated) as blocker:
         click(qtbot, view, item)
     assert blocker.args == [path, final.line]
-    assert text.splitlines()[blocker.args[1]] == "## Final Thoughts"
+    assert text.splitlines()[blocker.args[1]] == f"## {FINAL_E04}"
 
 
 def test_clicking_or_enter_on_an_episode_emits_its_path(qtbot, view: OutlineView,
@@ -196,7 +197,7 @@ def test_update_episode_text_adds_a_heading_live(view: OutlineView, series: Seri
     assert titles[:3] == ["Tape Number One", "A New Scene", "Three Bowls"]
     added = children(e04)[1]
     assert new.splitlines()[added.data(LINE_ROLE)] == "## A New Scene"
-    assert count_text(view, e04) == "573 / 1200"  # 3 heading + 3 body words
+    assert count_text(view, e04) == "579 / 1200"  # 3 heading + 3 body words
     assert not view.tree.isExpanded(e02.index())  # expansion kept
     assert view.tree.isExpanded(e04.index())
     current = view.model.itemFromIndex(view.tree.currentIndex())
@@ -237,7 +238,7 @@ def test_filter_hides_non_matching_and_keeps_parents(view: OutlineView, series: 
     kinds = {it.data(KIND_ROLE) for it in visible}
     assert kinds == {"series", EPISODE, HEADING}
     headings = [it for it in visible if it.data(KIND_ROLE) == HEADING]
-    assert texts(headings) == ["Final Thoughts"] * 4
+    assert [t.split(" on ")[0] for t in texts(headings)] == ["Final Thoughts"] * 4
     assert len([it for it in visible if it.data(KIND_ROLE) == EPISODE]) == 4
 
     view.filter_edit.setText("storm")
@@ -363,17 +364,17 @@ def test_dropping_a_heading_requests_a_section_move(qtbot, view: OutlineView,
     path = path_of(series, "s01e04")
     text = Path(path).read_text("utf-8")
     heads = {h.title: h.line for h in outline(text)}
-    final = view.heading_item(path, heads["Final Thoughts"])
+    final = view.heading_item(path, heads[FINAL_E04])
     three = view.heading_item(path, heads["Three Bowls"])
     with qtbot.waitSignal(view.sectionMoveRequested) as blocker:
         event = drop_at(view, mime_for(view, final), row_point(view, three, upper=True))
     assert event.isAccepted()
-    assert blocker.args == [path, heads["Final Thoughts"], heads["Three Bowls"]]
+    assert blocker.args == [path, heads[FINAL_E04], heads["Three Bowls"]]
     moved = move_section(text, *blocker.args[1:])
     assert [h.title for h in outline(moved)][:3] == [
-        "Tape Number One", "Final Thoughts", "Three Bowls"]
+        "Tape Number One", FINAL_E04, "Three Bowls"]
     # nothing moved in the tree itself
-    assert texts(children(view.episode_item(path)))[-1] == "Final Thoughts"
+    assert texts(children(view.episode_item(path)))[-1] == FINAL_E04
 
 
 def test_dropping_a_heading_at_the_end(qtbot, view: OutlineView, series: Series) -> None:
@@ -381,7 +382,7 @@ def test_dropping_a_heading_at_the_end(qtbot, view: OutlineView, series: Series)
     text = Path(path).read_text("utf-8")
     heads = {h.title: h.line for h in outline(text)}
     tape = view.heading_item(path, heads["Tape Number One"])
-    final = view.heading_item(path, heads["Final Thoughts"])
+    final = view.heading_item(path, heads[FINAL_E04])
     with qtbot.waitSignal(view.sectionMoveRequested) as blocker:
         drop_at(view, mime_for(view, tape), row_point(view, final, upper=False))
     end = len(text.splitlines())

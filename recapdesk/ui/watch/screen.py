@@ -16,7 +16,7 @@ class Screen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("watchScreen")
-        self.setMinimumSize(160, 90)
+        self.setMinimumSize(128, 72)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName("Video")
         self.image = QImage()

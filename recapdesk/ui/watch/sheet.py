@@ -50,6 +50,8 @@ class ShotSheet(QListWidget):
         self.setWordWrap(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setMouseTracking(True)
+        # (small enough that the Watch tab never makes the window taller than a laptop)
+        self.setMinimumHeight(40)
         self.shots: list[SheetShot] = []
         self._hover_row = -1
         self.itemDoubleClicked.connect(self._double_clicked)
