@@ -5,19 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
 from recapdesk.core import site_icon
-from recapdesk.core.editorial.analysis import episode_drifts
-from recapdesk.core.editorial.names import NameDrift
 from recapdesk.core.images import ImageError, probe
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.markdown.tokens import walk
 from recapdesk.core.model import SPOILER_LEVELS, STATUSES, Episode, Problem, Series
 from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.project import MANIFEST, front_line, still_files
+
+if TYPE_CHECKING:
+    from recapdesk.core.editorial.names import NameDrift
 
 
 class _ImageCheck:
@@ -68,7 +70,11 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
             _check_wikilink(series, ep, token, line, add)
         elif token.type in ("html_block", "html_inline") and "<img" in token.content.lower():
             _check_raw_images(token.content, line, add)
-    for drift in episode_drifts(series, ep, tokens) if drifts is None else drifts:
+    if drifts is None:
+        from recapdesk.core.editorial.analysis import episode_drifts  # (its import is slow)
+
+        drifts = episode_drifts(series, ep, tokens)
+    for drift in drifts:
         add(drift.span.line + 1, "warning", drift.message)
     if has_spoilers and ep.spoilers == "none":
         first = next((ep.body_line + loc.line for loc in walk(tokens)

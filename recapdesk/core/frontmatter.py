@@ -13,6 +13,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import YAMLError
 
+from recapdesk.core.simple_front import parse_simple
+
 FENCE = "---"
 
 
@@ -79,9 +81,14 @@ def parse(front_text: str, *, first_line: int = 2) -> CommentedMap:
     """Parse front matter YAML into a round-trip mapping."""
     if not front_text.strip():
         return CommentedMap()
+    text = front_text.replace("\r\n", "\n")
+    if len(text) <= MAX_YAML_CHARS:
+        quick = parse_simple(text)
+        if quick is not None:
+            return quick
     _refuse_risky(front_text, first_line)
     try:
-        data = _yaml().load(front_text.replace("\r\n", "\n"))
+        data = _yaml().load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + (mark.line if mark is not None else 0)

@@ -69,7 +69,8 @@ def test_heading_click_scrolls_the_preview_there(qtbot, open_window,
     e3 = episode_path(sample_project, "s01e03")
     window.outline.headingActivated.emit(str(e3), 0)
     wait_js(qtbot, window, "window.scrollY", lambda y: y == 0)
-    last = e3.read_text("utf-8").split("\n").index("## Final Thoughts on Last Ferry to Udo Episode 3")
+    final = "## Final Thoughts on Last Ferry to Udo Episode 3"
+    last = e3.read_text("utf-8").split("\n").index(final)
     window.outline.headingActivated.emit(str(e3), last)
     wait_js(qtbot, window, "window.scrollY", lambda y: y > 200)
 
