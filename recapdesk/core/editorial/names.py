@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from recapdesk.core.editorial.prose import Prose, Span
 from recapdesk.core.editorial.results import GOOD, OK, PROBLEM, Check, NameFix
-from recapdesk.core.editorial.words import Word, words
+from recapdesk.core.editorial.words import WORD, Word, words
 from recapdesk.core.model import Series
 
 __all__ = ["NameDrift", "find_drifts", "names_check", "series_names"]
@@ -62,6 +62,7 @@ class _Index:
     exact: frozenset[str]  # every name part as written
     by_key: dict[str, str]  # part without hyphens, lower case -> the part
     fuzzy: tuple[tuple[str, str], ...]  # (key, part) of the hyphenated parts
+    pair_heads: frozenset[str]  # lower-case first halves of hyphenated keys ("eun")
 
 
 @functools.lru_cache(maxsize=8)
@@ -74,7 +75,9 @@ def _index(names: tuple[str, ...]) -> _Index:
     for part in parts:
         by_key.setdefault(_key(part), part)
     fuzzy = tuple((_sound(_key(p)), p) for p in dict.fromkeys(parts) if "-" in p)
-    return _Index(exact, by_key, fuzzy)
+    heads = frozenset(key[:i] for key, part in by_key.items() if "-" in part
+                      for i in range(1, len(key)))
+    return _Index(exact, by_key, fuzzy, heads)
 
 
 def _key(word: str) -> str:
@@ -163,6 +166,18 @@ def _scan(index: _Index, ws: Sequence[Word], prose: Prose, found: list[NameDrift
                                    prose.place(a.start, length)))
 
 
+def _suspects(index: _Index, texts: Sequence[str]) -> set[str]:
+    """The words of these texts that are near misses, or could begin a spaced name
+    ("Eun" of "Eun Soo"): a block without any of them has no drift, so is not scanned
+    word by word (most blocks of most recaps)."""
+    suspects = set()
+    for text in set(WORD.findall("\n".join(texts))):
+        if _near_miss(index, _bare(text)) is not None \
+                or (text[0].isupper() and text.lower() in index.pair_heads):
+            suspects.add(text)
+    return suspects
+
+
 def find_drifts(prose: Prose, names: Sequence[str],
                 front: Sequence[tuple[str, int]] = ()) -> list[NameDrift]:
     """Every near miss of `names` in the recap, in order of place; `front` holds
@@ -181,8 +196,10 @@ def find_drifts(prose: Prose, names: Sequence[str],
                 if hit is not None:
                     found.append(NameDrift(_bare(w.text), hit[0], hit[1],
                                            prose.line_span(line)))
+    suspects = _suspects(index, [block.text for block in prose.blocks])
     for block in prose.blocks:
-        _scan(index, block.words(), prose, found, block._source, block.span.start)
+        if any(word in block.text for word in suspects):
+            _scan(index, block.words(), prose, found, block._source, block.span.start)
     for image in prose.images:
         for text in (image.alt, image.caption):
             for w in words(text):
