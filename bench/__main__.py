@@ -464,7 +464,7 @@ def only_video(out: Path, work: Path, quick: bool) -> int:
     log("video")
     measured = video_speed(work, 2 if quick else 4, log)
     log("video: the Watch panel's first frame and first shot thumbnail")
-    measured["panel"] = run_json([sys.executable, "-m", "bench.qtprobe", "firstshot",
+    measured["panel"] = run_json(["-m", "bench.qtprobe", "firstshot",
                                   str(work / "episode-1080p.mp4")])
     results = json.loads(out.read_text("utf-8")) if out.is_file() else {"targets": {}}
     results["video"] = measured
