@@ -213,6 +213,34 @@ def test_eunsoo_and_sunwoo_drift_from_the_cast(make_project) -> None:
     assert any("“Eunsoo” looks like the name “Eun-soo”" in w for w in warnings)
 
 
+def test_check_finds_every_drift_the_analysis_finds(make_project) -> None:
+    """`check` skips reading the prose of a recap without a suspect word: written
+    escaped, as an entity, spaced, or only in a still's caption, a drift is still found."""
+    manifest = ('title: "Soundtrack #1"\ncast: [Han So-hee]\n'
+                'characters: {Eun-soo: Han So-hee}\n')
+    stills = 'a.png:\n  alt: "Eunsoo at the piano"\n  caption: "Han Sohee as Eun-soo"\n'
+    cases = [(["Then eun\\-soo hums.", "Then eunso&#111; hums.", "Later Eun Soo hums.",
+               "Eun-soo hums. Han So-hee plays her.", "Nobody hums."], None),
+             (["![](../stills/a.png)", "Nobody hums."], stills)]
+    for bodies, still_texts in cases:
+        files = {f"episodes/s01e0{n}.md": f'---\ntitle: "Episode {n}"\nseason: 1\n'
+                                           f"episode: {n}\n---\n\n{body}\n"
+                 for n, body in enumerate(bodies, 1)}
+        if still_texts:
+            files["stills/stills.yaml"] = still_texts
+        root = make_project(files, manifest=manifest)
+        results = analysed(root)
+        warned: dict[str, list[str]] = {code: [] for code in results}
+        for p in check(open_project(root)):
+            if "looks like the name" in p.message:
+                warned[Path(p.path).stem].append(p.message)
+        for code, result in results.items():
+            assert warned[code] == [d.message for d in result.drifts], code
+        drifting = [bool(warned[f"s01e0{n}"]) for n in range(1, len(bodies) + 1)]
+        assert drifting == [True] * (len(bodies) - 2 if still_texts is None else 1) \
+            + [False] * (2 if still_texts is None else 1)
+
+
 def test_real_names_are_good_and_the_sample_has_no_name_warning(sample_project: Path
                                                                 ) -> None:
     assert not [p for p in check(open_project(sample_project))

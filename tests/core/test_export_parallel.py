@@ -7,6 +7,7 @@ The pool is forced on or off by its threshold; the window's way of starting work
 from __future__ import annotations
 
 import math
+import shutil
 import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -94,6 +95,29 @@ def test_workers_write_the_same_bytes_as_one_process(project: Path, tmp_path: Pa
     assert parallel.keys() == serial.keys()
     assert [k for k in serial if parallel[k] != serial[k]] == []
     assert sum(k.endswith(".html") for k in serial) >= 12
+
+
+def test_checking_on_every_core_renders_the_bodies_from_the_same_parse(
+        project: Path, tmp_path: Path, monkeypatch) -> None:
+    """A site's article bodies come back from the check workers (one parse for both),
+    and the pages made from them are the pages rendered afresh."""
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
+    forget_facts()
+    the_plan = plan(open_project(project), ExportOptions(out=tmp_path / "site"))
+    assert set(the_plan.bodies) == {ep.path for ep in the_plan.targets}
+    with_stills = [ep for ep in the_plan.targets if the_plan.bodies[ep.path][1]]
+    assert len(with_stills) == 4  # their images left as slots until placed
+    shared = workers.Shared(the_plan, tmp_path / "stage", tmp_path / "cache")
+    for ep in the_plan.targets:
+        ahead = workers.finish_page(shared, ep, the_plan.bodies[ep.path])
+        assert ahead == workers.page_html(shared, ep)
+    assert "<picture>" in workers.finish_page(shared, with_stills[0],
+                                              the_plan.bodies[with_stills[0].path])
+    for options in ({"fragment": True}, {"single_file": True}, {"spoiler_free": True}):
+        shutil.rmtree(project / ".recapdesk", ignore_errors=True)  # checked afresh
+        forget_facts()
+        other = plan(open_project(project), ExportOptions(out=tmp_path / "x", **options))
+        assert other.bodies == {}
 
 
 def test_a_threaded_process_starts_its_workers_from_a_fork_server(project: Path,

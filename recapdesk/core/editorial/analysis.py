@@ -22,6 +22,7 @@ from recapdesk.core.editorial.keyphrase import Keyphrase, SeoInput, seo_checks, 
 from recapdesk.core.editorial.names import (
     NameDrift,
     find_drifts,
+    may_drift,
     names_check,
     series_names,
 )
@@ -123,6 +124,12 @@ def episode_drifts(series: Series, ep: Episode, tokens: Sequence[Token] | None =
     excerpt and body; `tokens`: its body's, when parsed already), for `check`."""
     names = series_names(series)
     if not names or not ep.readable:
+        return []
+    # every word a reader sees is in the Markdown as written, or in the stills' texts
+    # (unless escaped or written as an entity): no suspect there, no drift, no prose read
+    sources = [ep.body, *(v for k in ("title", "excerpt") if (v := _front_value(ep, k))),
+               *(t for still in series.stills.values() for t in (still.alt, still.caption))]
+    if "\\" not in ep.body and "&" not in ep.body and not may_drift(names, sources):
         return []
     if tokens is None:
         tokens = _parser().parse(ep.body)

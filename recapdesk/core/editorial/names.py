@@ -29,7 +29,7 @@ from recapdesk.core.editorial.results import GOOD, OK, PROBLEM, Check, NameFix
 from recapdesk.core.editorial.words import WORD, Word, words
 from recapdesk.core.model import Series
 
-__all__ = ["NameDrift", "find_drifts", "names_check", "series_names"]
+__all__ = ["NameDrift", "find_drifts", "may_drift", "names_check", "series_names"]
 
 
 @dataclass(frozen=True)
@@ -170,12 +170,25 @@ def _suspects(index: _Index, texts: Sequence[str]) -> set[str]:
     """The words of these texts that are near misses, or could begin a spaced name
     ("Eun" of "Eun Soo"): a block without any of them has no drift, so is not scanned
     word by word (most blocks of most recaps)."""
+    # (a word never spans white space: the words of the distinct pieces are all of them)
+    pieces: set[str] = set()
+    for text in texts:
+        pieces.update(text.split())
+    found: set[str] = set()
+    for piece in pieces:
+        found.update(WORD.findall(piece))
     suspects = set()
-    for text in set(WORD.findall("\n".join(texts))):
+    for text in found:
         if _near_miss(index, _bare(text)) is not None \
                 or (text[0].isupper() and text.lower() in index.pair_heads):
             suspects.add(text)
     return suspects
+
+
+def may_drift(names: Sequence[str], texts: Sequence[str]) -> bool:
+    """Whether any word of these texts is a suspect (`_suspects`): False proves that
+    prose read from them holds no near miss."""
+    return bool(names) and bool(_suspects(_index(tuple(names)), texts))
 
 
 def find_drifts(prose: Prose, names: Sequence[str],

@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,9 +26,10 @@ from recapdesk import __version__
 from recapdesk.core import images, storage, web_images
 from recapdesk.core.checks import check, check_episode
 from recapdesk.core.markdown import facts
+from recapdesk.core.markdown.figures import ImageSlot
 from recapdesk.core.model import Episode, Problem, Series
 from recapdesk.core.pages.context import page_name
-from recapdesk.core.pages.renderer import PlacedImage
+from recapdesk.core.pages.renderer import PageSet, PlacedImage
 from recapdesk.core.paths import resolve_image
 from recapdesk.core.resources import resource_path
 
@@ -74,6 +76,18 @@ def save_facts(series: Series) -> None:
 
 
 # --- checks -----------------------------------------------------------------------------
+
+@dataclass
+class Ahead:
+    """Article bodies rendered while their recaps are checked, from the same parse:
+    what the pages link to (`pages`, with no images placed yet), which recaps get a
+    page, and each body rendered with its images left as slots (`figures.fill_images`
+    completes them once the export has placed its images)."""
+
+    pages: PageSet
+    paths: frozenset[Path]
+    bodies: dict[Path, tuple[str, tuple[ImageSlot, ...]]] = field(default_factory=dict)
+
 
 class RememberedChecks:
     """`check(series)` as export needs it, without doing again what did not change: an
@@ -151,9 +165,10 @@ class RememberedChecks:
         self.episodes.update(episodes)
         self.decodes.update(decodes)
 
-    def episode(self, ep: Episode) -> list[Problem]:
-        tokens = None
-        if ep.readable and facts.cached(ep.body) is None \
+    def episode(self, ep: Episode, tokens: list | None = None) -> list[Problem]:
+        """The problems of a recap (`tokens`: its body's, when parsed already, and its
+        facts learned from them)."""
+        if tokens is None and ep.readable and facts.cached(ep.body) is None \
                 and facts.known(facts.body_key(ep.body)) is None:
             tokens = facts.parse_with_facts(ep.body)  # one parse for its facts and checks
         key = self._episode_key(ep)
@@ -188,15 +203,16 @@ def checks_version() -> str:
     return digest.hexdigest()
 
 
-def checked(series: Series) -> list[Problem]:
+def checked(series: Series, ahead: Ahead | None = None) -> list[Problem]:
     """Every problem of the project, exactly as `checks.check(series)` lists them; the
-    recaps not checked before are checked on every core when there are enough."""
+    recaps not checked before are checked on every core when there are enough (and
+    the bodies of `ahead`'s pages rendered from the same parse)."""
     from recapdesk.core.export import workers  # it imports this module
 
     remembered = RememberedChecks(series)
     problems = check(dataclasses.replace(series, episodes=[]))  # reading, stills metadata
     todo = [i for i, ep in enumerate(series.episodes) if not remembered.knows(ep)]
-    workers.check_in_parallel(series, todo, remembered)
+    workers.check_in_parallel(series, todo, remembered, ahead)
     for ep in series.episodes:
         problems.extend(remembered.episode(ep))
     problems.sort(key=lambda p: (p.path, p.line, p.level != "error"))

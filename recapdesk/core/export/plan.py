@@ -48,6 +48,8 @@ class ExportPlan:
     pages: PageSet
     problems: list[Problem]
     write_index: bool
+    # recaps' article bodies rendered while they were checked (`caches.Ahead`)
+    bodies: dict[Path, tuple] = field(default_factory=dict)
 
     @property
     def series(self) -> Series:
@@ -160,14 +162,24 @@ def choose_recaps(series: Series, options: ExportOptions) -> tuple[list[Episode]
     return targets, published
 
 
-def gate(series: Series, options: ExportOptions, targets: list[Episode]) -> list[Problem]:
+def gate(series: Series, options: ExportOptions, targets: list[Episode],
+         ahead: caches.Ahead | None = None) -> list[Problem]:
     """The problems that concern these recaps (and the project's other files): errors
-    among them stop an export unless forced."""
+    among them stop an export unless forced. (`ahead`: bodies to render while checking.)"""
     files = {series.rel(e.path) for e in targets}
     if not options.episodes:  # a recap that cannot be read would silently go missing
         files |= {series.rel(e.path) for e in series.episodes if not e.usable}
-    return [p for p in caches.checked(series)
+    return [p for p in caches.checked(series, ahead)
             if p.path in files or not p.path.startswith("episodes/")]
+
+
+def _ahead(series: Series, options: ExportOptions, targets: list[Episode],
+           published: list[Episode]) -> caches.Ahead | None:
+    """What of the pages can be rendered while checking: the article bodies of a site's
+    pages (a fragment, a single file or a spoiler-free page is rendered as before)."""
+    if options.fragment or options.single_file or options.spoiler_free:
+        return None
+    return caches.Ahead(PageSet(series, published), frozenset(e.path for e in targets))
 
 
 def plan(series: Series, options: ExportOptions) -> ExportPlan:
@@ -178,7 +190,8 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
     merge = bool(options.episodes)
     _check_out(series, out, merge)
     write_index = not options.episodes and not options.fragment
-    problems = gate(series, options, targets)
+    ahead = _ahead(series, options, targets, published)
+    problems = gate(series, options, targets, ahead)
     resolved: dict[tuple[Path, str], Path | None] = {}
     placed = place_images(series, published if write_index else targets, resolved,
                           single_file=options.single_file)
@@ -186,4 +199,5 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
     pages = PageSet(series, published, placed, spoiler_free=options.spoiler_free,
                     inline_css=options.single_file, resolved=resolved,
                     pictures=not options.fragment)
-    return ExportPlan(options, out, targets, pages, problems, write_index)
+    return ExportPlan(options, out, targets, pages, problems, write_index,
+                      ahead.bodies if ahead is not None else {})

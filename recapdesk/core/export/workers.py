@@ -27,9 +27,10 @@ from recapdesk.core import storage, web_images
 from recapdesk.core.export import caches
 from recapdesk.core.export.plan import ExportPlan
 from recapdesk.core.markdown import facts
+from recapdesk.core.markdown.figures import SLOTS_KEY, ImageSlot, fill_images
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.pages.context import page_name
-from recapdesk.core.pages.renderer import PageRenderer, PlacedImage
+from recapdesk.core.pages.renderer import PageRenderer, PlacedImage, shift_headings
 from recapdesk.core.web_images import Rendition
 
 # Rough costs on one core, to decide whether a pool pays for its start.
@@ -147,47 +148,83 @@ def make_page(shared: Shared, index: int, key: str, pages_cache: Path) -> str:
 
 _SERIES: Series | None = None
 _CHECKS: caches.RememberedChecks | None = None
+_AHEAD: caches.Ahead | None = None
+_AHEAD_RENDERER: PageRenderer | None = None
+
+Body = tuple[str, tuple[ImageSlot, ...]]  # a body rendered with its images as slots
 
 
-def _start_checker(series: Series) -> None:
-    global _SERIES, _CHECKS
-    _SERIES, _CHECKS = series, None
+def _start_checker(series: Series, ahead: caches.Ahead | None) -> None:
+    global _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER
+    _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER = series, None, ahead, None
+
+
+def check_and_render(checks: caches.RememberedChecks, renderer: PageRenderer,
+                     ep: Episode) -> Body:
+    """Check a recap and render its article body from one parse (its images as slots);
+    its body facts are learned from the same parse."""
+    md = renderer.body_markdown(ep)
+    env: dict = {SLOTS_KEY: []}
+    tokens = md.parse(ep.body, env)
+    facts.learn_tokens(ep.body, tokens)
+    checks.episode(ep, tokens)
+    shift_headings(tokens)
+    return md.renderer.render(tokens, md.options, env), tuple(env[SLOTS_KEY])
 
 
 def _check_job(indexes: list[int]) -> tuple[list[tuple[str, facts.BodyFacts]],
-                                             dict[str, list], dict[str, str]]:
+                                             dict[str, list], dict[str, str],
+                                             list[tuple[Path, Body]]]:
     """Check these episodes of the series: (their body facts by body key, the problems
-    and decodes found, as RememberedChecks records them)."""
-    global _CHECKS
+    and decodes found, as RememberedChecks records them, and the bodies rendered
+    ahead)."""
+    global _CHECKS, _AHEAD_RENDERER
     assert _SERIES is not None
     if _CHECKS is None:
         _CHECKS = caches.RememberedChecks(_SERIES)
-    found = []
+    found, bodies = [], []
     for index in indexes:
         ep = _SERIES.episodes[index]
-        _CHECKS.episode(ep)
+        if _AHEAD is not None and ep.path in _AHEAD.paths and ep.readable:
+            if _AHEAD_RENDERER is None:
+                _AHEAD_RENDERER = PageRenderer(_AHEAD.pages)
+            bodies.append((ep.path, check_and_render(_CHECKS, _AHEAD_RENDERER, ep)))
+        else:
+            _CHECKS.episode(ep)
         found.append((facts.body_key(ep.body), facts.body_facts(ep.body)))
     episodes, decodes = dict(_CHECKS.used_episodes), dict(_CHECKS.used_decodes)
     _CHECKS.used_episodes.clear()
     _CHECKS.used_decodes.clear()
-    return found, episodes, decodes
+    return found, episodes, decodes, bodies
 
 
 def check_in_parallel(series: Series, indexes: list[int],
-                      remembered: caches.RememberedChecks) -> None:
+                      remembered: caches.RememberedChecks,
+                      ahead: caches.Ahead | None = None) -> None:
     """Check these episodes on every core, when there are enough of them, and hand what
-    was found to `remembered` (and their body facts to this process)."""
+    was found to `remembered` (and their body facts to this process); the bodies of
+    `ahead`'s recaps are rendered from the same parse, into `ahead.bodies`."""
     seconds = sum(len(series.episodes[i].body) for i in indexes) * _SECONDS_PER_CHAR / 2
     if not worth_a_pool(seconds, len(indexes)):
         return
     n = min(cores(), len(indexes))
     chunks = [indexes[k::n * 4] for k in range(n * 4) if indexes[k::n * 4]]
     with ProcessPoolExecutor(max_workers=n, mp_context=_context(),
-                             initializer=_start_checker, initargs=(series,)) as pool:
-        for found, episodes, decodes in pool.map(_check_job, chunks):
+                             initializer=_start_checker, initargs=(series, ahead)) as pool:
+        for found, episodes, decodes, bodies in pool.map(_check_job, chunks):
             for key, body in found:
                 facts.learn(key, body)
             remembered.learn(episodes, decodes)
+            if ahead is not None:
+                ahead.bodies.update(bodies)
+
+
+def finish_page(shared: Shared, ep: Episode, body: Body) -> str:
+    """The page of a recap whose body was rendered ahead: its images filled in now that
+    they are placed (the very page `page_html` makes)."""
+    renderer = shared.page_renderer()
+    html, slots = body
+    return renderer.episode_page(ep, fill_images(html, slots, renderer.image_resolver(ep)))
 
 
 # --- in worker processes ------------------------------------------------------------

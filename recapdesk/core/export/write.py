@@ -95,6 +95,9 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
                 yield Progress(done, total, f"Page {name} (unchanged)")
                 continue
             html = reuse.cached_page(key)
+            if html is None and ep.path in plan.bodies:  # its body rendered while checked
+                html = workers.finish_page(shared, ep, plan.bodies[ep.path])
+                reuse.store_page(key, html)
             if html is None:
                 page_work.append((index, key))
                 continue

@@ -67,13 +67,19 @@ def parse_with_facts(body: str) -> list[Token]:
     """Parse a body with the plain dialect (as `check` does) and remember its facts from
     the same parse."""
     tokens = build_markdown().parse(body)
+    learn_tokens(body, tokens)
+    return tokens
+
+
+def learn_tokens(body: str, tokens: list[Token]) -> None:
+    """Remember the facts of a body from a parse of it made elsewhere (any MarkdownIt of
+    the dialect, parsed without moving its headings)."""
     if _BY_BODY.get(body) is None:
         facts = _from_tokens(tokens)
         if len(_BY_BODY) >= _BY_BODY_MAX:
             _BY_BODY.clear()
         _BY_BODY[body] = facts
         _BY_KEY.setdefault(body_key(body), facts)
-    return tokens
 
 
 def body_facts(body: str) -> BodyFacts:

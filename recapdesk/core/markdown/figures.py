@@ -8,12 +8,16 @@ checker in use rejects it.)
 Alt text and caption come from the Markdown (`![alt](src "Caption")`) and fall back to
 `stills/stills.yaml` when the image is a still (`paths.still_name` decides which). Image
 sources go through an optional resolver that maps the path as written to the exported
-file and its size.
+file and its size. A caller that renders a body before its images are placed (the
+export's check workers) sets `SLOTS_KEY` in the render env: each image is then written
+as a marker, its placement-free part kept as an `ImageSlot`, and `fill_images` puts the
+very `<img>` the resolver would have given in its place later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +43,54 @@ class ImageRef:
 
 
 ImageResolver = Callable[[str], ImageRef | None]
+
+SLOTS_KEY = "recapdesk_image_slots"  # in a render env: write images as markers
+_MARKER = "\x00image-{}\x00"  # (a body never holds NUL: the parser replaces it)
+_MARKER_RE = re.compile("\x00image-([0-9]+)\x00")
+
+
+@dataclass(frozen=True)
+class ImageSlot:
+    """An image as rendered before its placement is known: everything of its `<img>`
+    but what the resolver gives."""
+
+    src: str
+    alt: str
+    lazy: bool
+    extra: tuple[tuple[str, str], ...]  # title (not in a figure) and other attributes
+    end: str  # ">" or " />"
+
+
+def slot_html(slot: ImageSlot, ref: ImageRef | None) -> str:
+    """The `<img>` (or `<picture>`) of an image, given what its source resolved to."""
+    attrs = [("src", ref.src if ref else slot.src)]
+    if ref and ref.srcset:
+        attrs += [("srcset", ref.srcset), ("sizes", ref.sizes)]
+    attrs.append(("alt", slot.alt))
+    if ref and ref.width and ref.height:
+        attrs += [("width", str(ref.width)), ("height", str(ref.height))]
+    if ref and ref.css_class:
+        attrs.append(("class", ref.css_class))
+    if slot.lazy:
+        attrs.append(("loading", "lazy"))
+    attrs.extend(slot.extra)
+    img = "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + slot.end
+    if not (ref and ref.sources):
+        return img
+    sources = "".join(f'<source type="{escape(kind)}" srcset="{escape(srcset)}" '
+                      f'sizes="{escape(ref.sizes)}"{slot.end}' for kind, srcset in ref.sources)
+    return f"<picture>{sources}{img}</picture>"
+
+
+def fill_images(html: str, slots: Sequence[ImageSlot], resolver: ImageResolver | None) -> str:
+    """A body rendered with `SLOTS_KEY`, with every image's marker replaced by its HTML."""
+    if not slots:
+        return html
+
+    def fill(match: re.Match) -> str:
+        slot = slots[int(match[1])]
+        return slot_html(slot, resolver(slot.src) if resolver is not None else None)
+    return _MARKER_RE.sub(fill, html)
 StillOf = Callable[[str], str | None]
 
 # Without a project: sources read as written in a recap of a project's episodes/.
@@ -95,36 +147,27 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
 
     def render_image(self, tokens, idx, options, env) -> str:
         token = tokens[idx]
-        src = str(token.attrGet("src") or "")
-        alt, caption = image_texts(token, env)
-        ref = resolver(src) if resolver is not None else None
-        attrs = [("src", ref.src if ref else src)]
-        if ref and ref.srcset:
-            attrs += [("srcset", ref.srcset), ("sizes", ref.sizes)]
-        attrs.append(("alt", alt))
-        if ref and ref.width and ref.height:
-            attrs += [("width", str(ref.width)), ("height", str(ref.height))]
-        if ref and ref.css_class:
-            attrs.append(("class", ref.css_class))
+        alt, _ = image_texts(token, env)
         figure = token.meta.get("figure", False)
+        is_lazy = False
         if figure and lazy:
             # the first still is usually the page's largest paint: fetched at once
             first = eager_first and not env.get("recapdesk_stills")
             env["recapdesk_stills"] = env.get("recapdesk_stills", 0) + 1
-            if not first:
-                attrs.append(("loading", "lazy"))
+            is_lazy = not first
+        extra = []
         if not figure and token.attrGet("title"):
-            attrs.append(("title", str(token.attrGet("title"))))
+            extra.append(("title", str(token.attrGet("title"))))
         for key, value in token.attrs.items():
             if key not in ("src", "alt", "title"):
-                attrs.append((key, str(value)))
-        end = " />" if options.get("xhtmlOut") else ">"
-        img = "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + end
-        if not (ref and ref.sources):
-            return img
-        sources = "".join(f'<source type="{escape(kind)}" srcset="{escape(srcset)}" '
-                          f'sizes="{escape(ref.sizes)}"{end}' for kind, srcset in ref.sources)
-        return f"<picture>{sources}{img}</picture>"
+                extra.append((key, str(value)))
+        slot = ImageSlot(str(token.attrGet("src") or ""), alt, is_lazy, tuple(extra),
+                         " />" if options.get("xhtmlOut") else ">")
+        slots = env.get(SLOTS_KEY)
+        if slots is not None:
+            slots.append(slot)
+            return _MARKER.format(len(slots) - 1)
+        return slot_html(slot, resolver(slot.src) if resolver is not None else None)
 
     def render_figure_open(self, tokens, idx, options, env) -> str:
         return f"<figure{self.renderAttrs(tokens[idx])}>"

@@ -11,6 +11,8 @@ import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import escape
 
 from recapdesk.core import site_icon
@@ -109,6 +111,15 @@ def episode_images(series: Series, ep: Episode,
     return found
 
 
+def shift_headings(tokens: list[Token]) -> None:
+    """Move every heading of a body down a level when it has a level-1 heading (what
+    `heading_ids_plugin(shift=1)` does while parsing)."""
+    if any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+
+
 class PageRenderer:
     """Renders the pages of one page set; image URLs are `images/<name>` (an export
     with `--single-file` turns them into data URIs afterwards)."""
@@ -120,6 +131,7 @@ class PageRenderer:
         self.page_names = {id(e): pg.page_name(e) for e in pages.published}
         self.inline_css = pages.inline_css
         self._recap_items: dict[int, tuple[str, str]] | None = None
+        self._positions: dict[Path, int] | None = None
 
     def link_resolver(self, target: str) -> LinkTarget | None:
         ep = self.series.find_episode(target)
@@ -139,6 +151,17 @@ class PageRenderer:
             return planned.ref(picture=self.pages.pictures)
         return resolve
 
+    def body_markdown(self, ep: Episode, *, source_lines: bool = False,
+                      heading_shift: int = 0) -> MarkdownIt:
+        """The MarkdownIt that renders an episode's article on these pages."""
+        return build_markdown(episodes=self.link_resolver, stills=self.series.stills,
+                              still_of=functools.partial(still_name, self.series.root, ep.path),
+                              images=None if source_lines else self.image_resolver(ep),
+                              spoiler_free=self.pages.spoiler_free,
+                              heading_shift=heading_shift, source_lines=source_lines,
+                              line_offset=ep.body_line - 1, eager_first=not source_lines,
+                              time_notes=source_lines)
+
     def body_html(self, ep: Episode, *, source_lines: bool = False) -> str:
         """The article HTML of an episode. Parsed once: whether its headings move down a
         level (a level-1 heading in it) is known from the export's plan, or read off this
@@ -146,19 +169,12 @@ class PageRenderer:
         known = facts.cached(ep.body)
         if known is None and self.pages.spoiler_free:  # its parse drops spoilers: ask again
             known = facts.body_facts(ep.body)
-        md = build_markdown(episodes=self.link_resolver, stills=self.series.stills,
-                            still_of=functools.partial(still_name, self.series.root, ep.path),
-                            images=None if source_lines else self.image_resolver(ep),
-                            spoiler_free=self.pages.spoiler_free,
-                            heading_shift=int(known.has_h1) if known else 0,
-                            source_lines=source_lines, line_offset=ep.body_line - 1,
-                            eager_first=not source_lines, time_notes=source_lines)
+        md = self.body_markdown(ep, source_lines=source_lines,
+                                heading_shift=int(known.has_h1) if known else 0)
         env: dict = {}
         tokens = md.parse(ep.body, env)
-        if known is None and any(t.type == "heading_open" and t.tag == "h1" for t in tokens):
-            for token in tokens:  # what heading_ids_plugin(shift=1) does
-                if token.type in ("heading_open", "heading_close"):
-                    token.tag = f"h{min(6, int(token.tag[1]) + 1)}"
+        if known is None:
+            shift_headings(tokens)
         return md.renderer.render(tokens, md.options, env)
 
     def cover(self, ep: Episode) -> PlacedImage | None:
@@ -199,7 +215,7 @@ class PageRenderer:
         url = self.base + name if self.base else ""
         image = self.image_url(cover)
         published = self.pages.published
-        idx = published.index(ep) if ep in published else -1
+        idx = self._position(ep)
         prev_ep = published[idx - 1] if idx > 0 else None
         next_ep = published[idx + 1] if 0 <= idx < len(published) - 1 else None
 
@@ -233,6 +249,15 @@ class PageRenderer:
             **self.common(ep),
         )
         return template_env().get_template("episode.html").render(page=ctx, series=series)
+
+    def _position(self, ep: Episode) -> int:
+        """Where a recap stands among the listed ones (-1: not listed)."""
+        if self._positions is None:
+            self._positions = {}
+            for i, e in enumerate(self.pages.published):
+                self._positions.setdefault(e.path, i)
+        i = self._positions.get(ep.path, -1)
+        return i if i >= 0 and self.pages.published[i] == ep else -1
 
     def recaps_html(self, current: Episode) -> str:
         """The list items of every listed recap, `current` marked (each item is made once
