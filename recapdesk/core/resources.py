@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 
 import jinja2
+import jinja2.bccache
+
+from recapdesk.core.user_cache import user_cache_dir
 
 
 def resource_path(*parts: str) -> Path:
@@ -14,10 +18,29 @@ def resource_path(*parts: str) -> Path:
     return Path(str(files("recapdesk.resources").joinpath(*parts)))
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Templates compiled once per version of their text (in the user's cache folder),
+    so that a command's first page does not wait for Jinja2 to compile them."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            super().dump_bytecode(bucket)
+        except OSError:
+            pass  # only costs time
+
+
 @cache
 def template_env() -> jinja2.Environment:
     """The Jinja2 environment for page templates (autoescaped) and text templates."""
     return jinja2.Environment(
+        bytecode_cache=_CompiledTemplates(str(user_cache_dir("templates"))),
         loader=jinja2.FileSystemLoader(str(resource_path("templates"))),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
                                             default_for_string=False, default=False),

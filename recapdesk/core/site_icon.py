@@ -7,13 +7,16 @@ Two PNGs: `icon.png` (192 px, `<link rel="icon">`) and `apple-touch-icon.png` (1
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from recapdesk.core import storage
 from recapdesk.core.images import ImageError, decode, open_image
 from recapdesk.core.model import Series
+from recapdesk.core.user_cache import user_cache_dir
 
 ICON = "icon.png"
 TOUCH_ICON = "apple-touch-icon.png"
@@ -54,12 +57,12 @@ def initials(title: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _read(path: Path, version: int) -> Image.Image:
-    im = open_image(path)
+    opened = open_image(path)
     try:
-        decode(im)
-        im = ImageOps.exif_transpose(im).convert("RGBA")
+        decode(opened)
+        im = ImageOps.exif_transpose(opened).convert("RGBA")
     finally:
-        im.close()
+        opened.close()
     side = min(im.size)
     return ImageOps.fit(im, (side, side), Image.Resampling.LANCZOS)
 
@@ -76,13 +79,28 @@ def _drawn(text: str) -> Image.Image:
     return im
 
 
+ICONS_VERSION = "1"  # bump when the icons are drawn or encoded differently
+
+
 def icons(series: Series) -> dict[str, bytes]:
     """The icon files by name (PNG bytes): made from `site.icon` when it can be read,
-    else from the series' initials."""
-    base: Image.Image | None = None
+    else from the series' initials. Made once per source (the user's cache folder)."""
     source = icon_source(series)
-    if source is not None and not icon_problem(series):
-        base = _read(source, source.stat().st_mtime_ns)
+    usable = source is not None and not icon_problem(series)
+    if usable:
+        assert source is not None
+        stat = source.stat()
+        what = ["file", str(source.resolve()), stat.st_size, stat.st_mtime_ns]
+    else:
+        what = ["initials", initials(series.title), ACCENT, PAPER]
+    key = hashlib.sha256(repr([ICONS_VERSION, Image.__version__, sorted(SIZES.items()),
+                               what]).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    folder = user_cache_dir("icons")
+    try:
+        return {name: (folder / f"{key}-{name}").read_bytes() for name in SIZES}
+    except OSError:
+        pass
+    base = _read(source, source.stat().st_mtime_ns) if usable and source else None
     if base is None:
         base = _drawn(initials(series.title))
     out = {}
@@ -90,5 +108,10 @@ def icons(series: Series) -> dict[str, bytes]:
         buffer = io.BytesIO()
         base.resize((side, side), Image.Resampling.LANCZOS).save(buffer, "PNG", optimize=True)
         out[name] = buffer.getvalue()
+    try:
+        storage.make_dirs(folder)
+        for name, data in out.items():
+            storage.atomic_write(folder / f"{key}-{name}", data, durable=False)
+    except OSError:  # (StorageError is one)
+        pass  # only costs time
     return out
-

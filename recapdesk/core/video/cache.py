@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from recapdesk.core import storage
+from recapdesk.core import storage, user_cache
 
 __all__ = ["load_shots", "load_thumb", "project_cache_dir", "save_shots", "save_thumb",
            "user_cache_dir", "video_key"]
@@ -31,8 +31,7 @@ _SAMPLE = 64 * 1024
 
 def user_cache_dir() -> Path:
     """`$XDG_CACHE_HOME/recapdesk/shots` (default `~/.cache/recapdesk/shots`)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "recapdesk" / "shots"
+    return user_cache.user_cache_dir("shots")
 
 
 def project_cache_dir(root: Path) -> Path:
