@@ -138,8 +138,9 @@ def test_stills_are_figures_with_alt_and_caption(site: Path) -> None:
     assert html.count('<figure class="still">') == 3
     figure_imgs = [a for a in page.find("img") if "srcset" in a]
     assert len(figure_imgs) == 3
-    # the first still is fetched at once; the others when scrolled near
+    # the first still is fetched at once, first among images; the others when scrolled near
     assert [a.get("loading") for a in figure_imgs] == [None, "lazy", "lazy"]
+    assert [a.get("fetchpriority") for a in figure_imgs] == ["high", None, None]
     for img in figure_imgs:
         assert img["alt"].strip()
     # alt and caption fall back to stills.yaml for `![](../stills/s01e01-03.jpg)`

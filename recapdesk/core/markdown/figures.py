@@ -2,8 +2,7 @@
 
 Each still is offered in a few widths (`srcset`, `sizes`) and, given the sources of a
 modern format, as a `<picture>`; on a page, the first still is fetched at once (it is
-usually the largest paint), the others lazily. (`fetchpriority` is left out: the W3C
-checker in use rejects it.)
+usually the largest paint: `fetchpriority="high"`), the others lazily.
 
 Alt text and caption come from the Markdown (`![alt](src "Caption")`) and fall back to
 `stills/stills.yaml` when the image is a still (`paths.still_name` decides which). Image
@@ -57,6 +56,7 @@ class ImageSlot:
     src: str
     alt: str
     lazy: bool
+    first: bool  # the page's first still: fetched at once, first among images
     extra: tuple[tuple[str, str], ...]  # title (not in a figure) and other attributes
     end: str  # ">" or " />"
 
@@ -73,6 +73,8 @@ def slot_html(slot: ImageSlot, ref: ImageRef | None) -> str:
         attrs.append(("class", ref.css_class))
     if slot.lazy:
         attrs.append(("loading", "lazy"))
+    if slot.first:
+        attrs.append(("fetchpriority", "high"))
     attrs.extend(slot.extra)
     img = "<img" + "".join(f' {k}="{escape(v)}"' for k, v in attrs) + slot.end
     if not (ref and ref.sources):
@@ -149,7 +151,7 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
         token = tokens[idx]
         alt, _ = image_texts(token, env)
         figure = token.meta.get("figure", False)
-        is_lazy = False
+        is_lazy = first = False
         if figure and lazy:
             # the first still is usually the page's largest paint: fetched at once
             first = eager_first and not env.get("recapdesk_stills")
@@ -161,7 +163,7 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
         for key, value in token.attrs.items():
             if key not in ("src", "alt", "title"):
                 extra.append((key, str(value)))
-        slot = ImageSlot(str(token.attrGet("src") or ""), alt, is_lazy, tuple(extra),
+        slot = ImageSlot(str(token.attrGet("src") or ""), alt, is_lazy, first, tuple(extra),
                          " />" if options.get("xhtmlOut") else ">")
         slots = env.get(SLOTS_KEY)
         if slots is not None:
