@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -18,21 +17,31 @@ def resource_path(*parts: str) -> Path:
     return Path(str(files("recapdesk.resources").joinpath(*parts)))
 
 
-class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+class _CompiledTemplates(jinja2.BytecodeCache):
     """Templates compiled once per version of their text (in the user's cache folder),
     so that a command's first page does not wait for Jinja2 to compile them."""
 
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.cache"
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:
-            super().load_bytecode(bucket)
+            data = self._file(bucket).read_bytes()
         except OSError:
-            bucket.reset()
+            return
+        bucket.bytecode_from_string(data)  # (a stale or broken file is ignored)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from recapdesk.core import storage
+
         try:
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            super().dump_bytecode(bucket)
-        except OSError:
+            storage.make_dirs(self.folder)
+            storage.atomic_write(self._file(bucket), bucket.bytecode_to_string(),
+                                 durable=False)
+        except OSError:  # (StorageError is one)
             pass  # only costs time
 
 
@@ -40,7 +49,7 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 def template_env() -> jinja2.Environment:
     """The Jinja2 environment for page templates (autoescaped) and text templates."""
     return jinja2.Environment(
-        bytecode_cache=_CompiledTemplates(str(user_cache_dir("templates"))),
+        bytecode_cache=_CompiledTemplates(user_cache_dir("templates")),
         loader=jinja2.FileSystemLoader(str(resource_path("templates"))),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
                                             default_for_string=False, default=False),
