@@ -14,12 +14,14 @@ from __future__ import annotations
 import atexit
 import itertools
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from recapdesk.core.inspection import InspectionJob, InspectionResult, Inspector
 from recapdesk.core.inspection.worker import InspectionProcess, WorkerGone
@@ -56,6 +58,43 @@ def close_shared_process() -> None:
         _shared = None
 
 
+class _Relay(QObject):
+    """Carries the worker's answers from its reader thread to the UI thread. It lives as
+    long as the application, so an answer that arrives while a window (and its service)
+    is being deleted never touches a half-destroyed object: the UI thread looks the
+    service up when the answer gets there, and drops the answer if it is gone."""
+
+    answered = Signal(int, object, object)  # service id, InspectionJob, Future
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.services: weakref.WeakValueDictionary[int, InspectionService] = \
+            weakref.WeakValueDictionary()
+        self._ids = itertools.count(1)
+        self.answered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    def register(self, service: InspectionService) -> int:
+        ident = next(self._ids)
+        self.services[ident] = service
+        return ident
+
+    def _deliver(self, ident: int, job: InspectionJob, future: Future) -> None:
+        service = self.services.get(ident)
+        if service is not None and shiboken6.isValid(service):
+            service._on_answer(job, future)
+
+
+_relay: _Relay | None = None
+
+
+def relay() -> _Relay:
+    """The application's relay (made on the UI thread, with the first service)."""
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
+
+
 @dataclass
 class Snapshot:
     """What the window has now: the project as read and the open texts."""
@@ -69,7 +108,6 @@ class InspectionService(QObject):
     """Sends inspection jobs for one window and hands back the answers."""
 
     inspected = Signal(object, object)  # InspectionJob, InspectionResult
-    _answered = Signal(object, object)  # from the worker's reader thread to the UI thread
 
     def __init__(self, snapshot: Callable[[], Snapshot | None],
                  parent: QObject | None = None, *, use_worker: bool = True) -> None:
@@ -91,7 +129,8 @@ class InspectionService(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._kick)
-        self._answered.connect(self._on_answer)
+        self._relay = relay()
+        self._ident = self._relay.register(self)
 
     def is_current(self, job: InspectionJob, series: Series | None) -> bool:
         """True when `job` inspected `series` as it is now (not a project, or a stills
@@ -167,15 +206,9 @@ class InspectionService(QObject):
         future = process.submit(job)
         if job.series is not None:
             process.known_tokens.add(job.token)
-        future.add_done_callback(lambda f, j=job: self._hand_back(j, f))
-
-    def _hand_back(self, job: InspectionJob, future: Future) -> None:
-        """On the worker's reader thread: pass the answer to the UI thread (unless this
-        service, and its window, are gone meanwhile)."""
-        try:
-            self._answered.emit(job, future)
-        except RuntimeError:  # the service was deleted with its window
-            pass
+        # (on the worker's reader thread: only the application's relay is touched there)
+        answered, ident = self._relay.answered, self._ident
+        future.add_done_callback(lambda f, j=job: answered.emit(ident, j, f))
 
     def _on_answer(self, job: InspectionJob, future: Future) -> None:
         took = time.monotonic() - self._busy_since

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings
 
 from recapdesk.core.checks import check, check_episode
@@ -243,6 +244,28 @@ def test_answers_come_on_the_ui_thread_in_order(qtbot, worker: list[InspectionPr
         assert_answer(series, job, result)
     # the project went to the worker once; later jobs leave it out
     assert [job.series is not None for job, _ in answers.got] == [True, False, False, False]
+
+
+def test_an_answer_for_a_deleted_service_is_dropped(qtbot, worker: list[InspectionProcess],
+                                                    series: Series) -> None:
+    """Windows closed while their job is out (the answer arrives on the reader thread
+    as the service is being destroyed): the answer is dropped, nothing else happens."""
+    texts = Texts(series)
+    survivor = InspectionService(texts.snapshot)
+    answers = Answers(survivor)
+    gone = []
+    for _ in range(12):
+        service = InspectionService(texts.snapshot)
+        service.request()
+        assert service.busy
+        gone.append(service)
+        shiboken6.delete(service)  # as a closed window's children are, at once
+    survivor.request()
+    settled(qtbot, survivor)
+    qtbot.wait(200)  # the deleted services' answers arrive and are dropped
+    assert len(answers.got) == 1
+    assert_answer(series, *answers.last, texts)
+    assert not any(shiboken6.isValid(s) for s in gone)
 
 
 def test_without_the_worker_everything_runs_in_process(qtbot, no_worker: None,
