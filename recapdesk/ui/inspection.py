@@ -14,18 +14,17 @@ from __future__ import annotations
 import atexit
 import itertools
 import time
-import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
-import shiboken6
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from recapdesk.core.inspection import InspectionJob, InspectionResult, Inspector
 from recapdesk.core.inspection.worker import InspectionProcess, WorkerGone
 from recapdesk.core.model import Series
+from recapdesk.ui.thread_relay import ensure_relay, to_ui_thread
 
 MIN_GAP_MS = 40  # the least time between the end of a job and the start of the next
 MAX_RESTARTS = 3  # worker processes started again after one died, per application run
@@ -56,43 +55,6 @@ def close_shared_process() -> None:
     if _shared is not None:
         _shared.close()
         _shared = None
-
-
-class _Relay(QObject):
-    """Carries the worker's answers from its reader thread to the UI thread. It lives as
-    long as the application, so an answer that arrives while a window (and its service)
-    is being deleted never touches a half-destroyed object: the UI thread looks the
-    service up when the answer gets there, and drops the answer if it is gone."""
-
-    answered = Signal(int, object, object)  # service id, InspectionJob, Future
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.services: weakref.WeakValueDictionary[int, InspectionService] = \
-            weakref.WeakValueDictionary()
-        self._ids = itertools.count(1)
-        self.answered.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
-
-    def register(self, service: InspectionService) -> int:
-        ident = next(self._ids)
-        self.services[ident] = service
-        return ident
-
-    def _deliver(self, ident: int, job: InspectionJob, future: Future) -> None:
-        service = self.services.get(ident)
-        if service is not None and shiboken6.isValid(service):
-            service._on_answer(job, future)
-
-
-_relay: _Relay | None = None
-
-
-def relay() -> _Relay:
-    """The application's relay (made on the UI thread, with the first service)."""
-    global _relay
-    if _relay is None:
-        _relay = _Relay()
-    return _relay
 
 
 @dataclass
@@ -129,8 +91,7 @@ class InspectionService(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._kick)
-        self._relay = relay()
-        self._ident = self._relay.register(self)
+        ensure_relay()
 
     def is_current(self, job: InspectionJob, series: Series | None) -> bool:
         """True when `job` inspected `series` as it is now (not a project, or a stills
@@ -206,9 +167,8 @@ class InspectionService(QObject):
         future = process.submit(job)
         if job.series is not None:
             process.known_tokens.add(job.token)
-        # (on the worker's reader thread: only the application's relay is touched there)
-        answered, ident = self._relay.answered, self._ident
-        future.add_done_callback(lambda f, j=job: answered.emit(ident, j, f))
+        # (called on the worker's reader thread; the answer is taken in on the UI thread)
+        future.add_done_callback(lambda f, j=job: to_ui_thread(self, self._on_answer, j, f))
 
     def _on_answer(self, job: InspectionJob, future: Future) -> None:
         took = time.monotonic() - self._busy_since

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog
 from recapdesk.core.frontmatter import FrontMatterError
 from recapdesk.core.markdown.time_notes import time_note_line
 from recapdesk.ui.controllers import Controller
+from recapdesk.ui.thread_relay import ensure_relay, to_ui_thread
 
 VIDEO_FILTER = "Videos (*.mp4 *.mkv *.webm *.mov *.m4v *.avi *.ts *.m2ts);;All files (*)"
 
@@ -31,6 +32,7 @@ class WatchActions(Controller):
         super().__init__(window)
         self.grabbing = False
         self._grabbed.connect(self._grab_done)
+        ensure_relay()
 
     @property
     def panel(self):
@@ -118,10 +120,7 @@ class WatchActions(Controller):
                 name = grab_still(series, video, seconds, episode=ep)
             except (VideoError, OSError, ValueError) as exc:
                 error = str(exc)
-            try:
-                self._grabbed.emit(path, name, error)
-            except RuntimeError:  # the window closed meanwhile
-                pass
+            to_ui_thread(self, self._grabbed.emit, path, name, error)
 
         threading.Thread(target=work, name="watch-grab", daemon=True).start()
 

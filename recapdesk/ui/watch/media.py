@@ -2,7 +2,8 @@
 the shot scan (`ShotScan`), playback with sound (`Playback`, QtMultimedia).
 
 Decoding is the Qt-free core's (`core.video`); here it runs on Python threads, and the
-answers reach the UI thread as queued signals. A paused video always shows the frame the
+answers reach the UI thread through `thread_relay` (never by touching a panel that may be
+being deleted). A paused video always shows the frame the
 core decodes for its time: exactly what a grab saves. PyAV is imported on first use, so
 a window that shows no video starts without it.
 """
@@ -13,9 +14,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
 from PIL import Image
 from PySide6.QtCore import QObject, QSize, QUrl, Signal
 from PySide6.QtGui import QImage
+
+from recapdesk.ui.thread_relay import ensure_relay, to_ui_thread
 
 __all__ = ["FrameService", "Playback", "ShotScan", "VideoFacts", "probe_video", "qimage"]
 
@@ -69,6 +73,7 @@ class FrameService(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        ensure_relay()
         self._cond = threading.Condition()
         self._path: Path | None = None
         self._wanted: dict[str, tuple[float, tuple[int, int]]] = {}
@@ -115,12 +120,12 @@ class FrameService(QObject):
 
         reader: FrameReader | None = None
         reader_path: Path | None = None
-        alive = True
-        while alive:
+        while True:
             with self._cond:
                 self._working = False
                 while not self._closed and not self._wanted:
-                    self._cond.wait()
+                    if not self._cond.wait(timeout=10) and not shiboken6.isValid(self):
+                        self._closed = True  # deleted without close(): end the thread
                 if self._closed:
                     break
                 slot = "screen" if "screen" in self._wanted else next(iter(self._wanted))
@@ -139,20 +144,14 @@ class FrameService(QObject):
                 self._emit_failed(str(exc))
                 continue
             self.decoded += 1
-            try:
-                self.frameReady.emit(slot, seconds, float(shown), qimage(image))
-            except RuntimeError:  # the panel was deleted meanwhile
-                alive = False
+            to_ui_thread(self, self.frameReady.emit, slot, seconds, float(shown), qimage(image))
         if reader is not None:
             reader.close()
         with self._cond:
             self._working = False
 
     def _emit_failed(self, message: str) -> None:
-        try:
-            self.failed.emit(message)
-        except RuntimeError:
-            pass
+        to_ui_thread(self, self.failed.emit, message)
 
 
 class ShotScan(QObject):
@@ -164,6 +163,7 @@ class ShotScan(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        ensure_relay()
         self._cancel: threading.Event | None = None
         self._thread: threading.Thread | None = None
         self.running = False  # from start() until `finished` reaches the UI thread
@@ -212,14 +212,9 @@ class ShotScan(QObject):
         if not cancel.is_set():
             self._emit(cancel, self.finished, error)
 
-    @staticmethod
-    def _emit(cancel: threading.Event, signal, *args) -> None:
-        if cancel.is_set():
-            return
-        try:
-            signal.emit(*args)
-        except RuntimeError:  # deleted with the panel
-            cancel.set()
+    def _emit(self, cancel: threading.Event, signal, *args) -> None:
+        if not cancel.is_set():
+            to_ui_thread(self, signal.emit, *args)
 
 
 class Playback(QObject):
