@@ -71,7 +71,7 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
         elif token.type in ("html_block", "html_inline") and "<img" in token.content.lower():
             _check_raw_images(token.content, line, add)
     if drifts is None:
-        from recapdesk.core.editorial.analysis import episode_drifts  # (its import is slow)
+        from recapdesk.core.editorial.drift_check import episode_drifts
 
         drifts = episode_drifts(series, ep, tokens)
     for drift in drifts:

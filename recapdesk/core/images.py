@@ -11,8 +11,11 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
+if TYPE_CHECKING:
+    from PIL import Image
+
 
 MAX_PIXELS = 60_000_000  # larger images are refused (decompression-bomb guard)
 MAX_FILE_BYTES = 60 * 1024 * 1024
@@ -33,6 +36,8 @@ class ImageInfo:
 def open_image(source: Path | bytes) -> Image.Image:
     """Open an image safely: size limits, allowed formats, pixel count from the header
     (decompression-bomb guard) — nothing is decoded yet. Raises ImageError."""
+    from PIL import Image  # (loaded on first use: a text-only command does without)
+
     if isinstance(source, bytes):
         if not source:
             raise ImageError("the image file is empty")

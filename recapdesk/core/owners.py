@@ -8,9 +8,7 @@ another machine sharing the folder, while it refreshed its time within STALE_S.
 
 from __future__ import annotations
 
-import getpass
 import os
-import socket
 import time
 from pathlib import Path
 
@@ -46,11 +44,15 @@ def process_started(pid: int) -> str | None:
 
 
 def hostname() -> str:
+    import socket  # (imported when needed: it slows every command's start)
+
     return socket.gethostname()
 
 
 def owner_info() -> dict:
     """This process as an owner."""
+    import getpass
+
     try:
         user = getpass.getuser()
     except Exception:  # no user name is not a reason to fail

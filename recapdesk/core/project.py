@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import shutil
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -166,11 +167,21 @@ def _load_episodes(series: Series) -> None:
     folder = series.episodes_dir
     if not folder.is_dir():
         return
+    folder_inside = inside(folder, series.root)
     for path in sorted(folder.glob("*.md")):
-        if not inside(path, series.root):
-            _problem(series, path, 1, "error", "links to a file outside the project; left out")
+        try:
+            mode = path.lstat().st_mode
+        except OSError:
             continue
-        if not path.is_file():
+        # (a file that is not a link lies where its folder does)
+        if stat.S_ISLNK(mode) or not folder_inside:
+            if not inside(path, series.root):
+                _problem(series, path, 1, "error",
+                         "links to a file outside the project; left out")
+                continue
+            if not path.is_file():
+                continue
+        elif not stat.S_ISREG(mode):
             continue
         ep, issues = load_episode(path)
         for line, level, message in issues:

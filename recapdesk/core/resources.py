@@ -5,11 +5,12 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-
-import jinja2
-import jinja2.bccache
+from typing import TYPE_CHECKING
 
 from recapdesk.core.user_cache import user_cache_dir
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def resource_path(*parts: str) -> Path:
@@ -17,39 +18,43 @@ def resource_path(*parts: str) -> Path:
     return Path(str(files("recapdesk.resources").joinpath(*parts)))
 
 
-class _CompiledTemplates(jinja2.BytecodeCache):
+def _compiled_templates(folder: Path) -> jinja2.BytecodeCache:
     """Templates compiled once per version of their text (in the user's cache folder),
     so that a command's first page does not wait for Jinja2 to compile them."""
+    import jinja2.bccache
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    class CompiledTemplates(jinja2.BytecodeCache):
+        def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
+            return folder / f"{bucket.key}.cache"
 
-    def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
-        return self.folder / f"{bucket.key}.cache"
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            try:
+                data = self._file(bucket).read_bytes()
+            except OSError:
+                return
+            bucket.bytecode_from_string(data)  # (a stale or broken file is ignored)
 
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            data = self._file(bucket).read_bytes()
-        except OSError:
-            return
-        bucket.bytecode_from_string(data)  # (a stale or broken file is ignored)
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            from recapdesk.core import storage
 
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        from recapdesk.core import storage
+            try:
+                storage.make_dirs(folder)
+                storage.atomic_write(self._file(bucket), bucket.bytecode_to_string(),
+                                     durable=False)
+            except OSError:  # (StorageError is one)
+                pass  # only costs time
 
-        try:
-            storage.make_dirs(self.folder)
-            storage.atomic_write(self._file(bucket), bucket.bytecode_to_string(),
-                                 durable=False)
-        except OSError:  # (StorageError is one)
-            pass  # only costs time
+    return CompiledTemplates()
 
 
 @cache
 def template_env() -> jinja2.Environment:
-    """The Jinja2 environment for page templates (autoescaped) and text templates."""
+    """The Jinja2 environment for page templates (autoescaped) and text templates
+    (Jinja2 is loaded on first use: a command that renders no page does without)."""
+    import jinja2
+
     return jinja2.Environment(
-        bytecode_cache=_CompiledTemplates(user_cache_dir("templates")),
+        bytecode_cache=_compiled_templates(user_cache_dir("templates")),
         loader=jinja2.FileSystemLoader(str(resource_path("templates"))),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
                                             default_for_string=False, default=False),
@@ -58,6 +63,14 @@ def template_env() -> jinja2.Environment:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+
+
+def load_page_templates() -> None:
+    """Load the page templates now (worker processes forked afterwards start with
+    them)."""
+    env = template_env()
+    for name in ("episode.html", "index.html"):
+        env.get_template(name)
 
 
 def stylesheet() -> str:

@@ -12,6 +12,7 @@ apart. Anything else (comments, lists, nesting, blank lines, escapes, floats…)
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 
 from ruamel.yaml.comments import CommentedMap
@@ -31,6 +32,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _REFUSED = object()  # what the full loader must decide
 
 
+@functools.lru_cache(maxsize=4096)  # keys and words like `final` recur in every recap
 def _is_str(value: str) -> bool:
     """Whether the full loader reads this plain scalar as a string."""
     tag = _RESOLVER.resolve(ScalarNode, value, (True, False))

@@ -10,13 +10,15 @@ import functools
 import hashlib
 import io
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from typing import TYPE_CHECKING
 
 from recapdesk.core import storage
 from recapdesk.core.images import ImageError, decode, open_image
 from recapdesk.core.model import Series
 from recapdesk.core.user_cache import user_cache_dir
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 ICON = "icon.png"
 TOUCH_ICON = "apple-touch-icon.png"
@@ -57,6 +59,8 @@ def initials(title: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _read(path: Path, version: int) -> Image.Image:
+    from PIL import Image, ImageOps
+
     opened = open_image(path)
     try:
         decode(opened)
@@ -70,6 +74,8 @@ def _read(path: Path, version: int) -> Image.Image:
 @functools.lru_cache(maxsize=8)
 def _drawn(text: str) -> Image.Image:
     """The initials, white-ish on the accent colour, at 4× the largest size."""
+    from PIL import Image, ImageDraw, ImageFont
+
     size = 4 * max(SIZES.values())
     im = Image.new("RGB", (size, size), ACCENT)
     draw = ImageDraw.Draw(im)
@@ -85,6 +91,8 @@ ICONS_VERSION = "1"  # bump when the icons are drawn or encoded differently
 def icons(series: Series) -> dict[str, bytes]:
     """The icon files by name (PNG bytes): made from `site.icon` when it can be read,
     else from the series' initials. Made once per source (the user's cache folder)."""
+    import PIL
+
     source = icon_source(series)
     usable = source is not None and not icon_problem(series)
     if usable:
@@ -93,13 +101,15 @@ def icons(series: Series) -> dict[str, bytes]:
         what = ["file", str(source.resolve()), stat.st_size, stat.st_mtime_ns]
     else:
         what = ["initials", initials(series.title), ACCENT, PAPER]
-    key = hashlib.sha256(repr([ICONS_VERSION, Image.__version__, sorted(SIZES.items()),
+    key = hashlib.sha256(repr([ICONS_VERSION, PIL.__version__, sorted(SIZES.items()),
                                what]).encode("utf-8", "surrogatepass")).hexdigest()[:32]
     folder = user_cache_dir("icons")
     try:
         return {name: (folder / f"{key}-{name}").read_bytes() for name in SIZES}
     except OSError:
         pass
+    from PIL import Image
+
     base = _read(source, source.stat().st_mtime_ns) if usable and source else None
     if base is None:
         base = _drawn(initials(series.title))

@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps
+from typing import TYPE_CHECKING
 
 from recapdesk.core import storage
 from recapdesk.core.images import FORMATS, ImageInfo, decode, open_image
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_WIDTH = 1600
 CACHE_VERSION = "1"
@@ -31,6 +33,8 @@ def web_size(info: ImageInfo, max_width: int = MAX_WIDTH) -> tuple[int, int]:
 
 def _render(data: bytes, max_width: int) -> tuple[bytes, str]:
     """Resized, orientation-fixed, metadata-free bytes of an image and its suffix."""
+    from PIL import Image, ImageOps
+
     im = open_image(data)
     try:
         decode(im)
@@ -168,6 +172,8 @@ def render_renditions(path: Path, renditions: list[Rendition],
     """The bytes of every rendition of the image at `path`, by name: one decode, each
     width resized once (from the next larger one) and encoded in each format; results
     are remembered in `cache_dir` by the file's content."""
+    from PIL import Image, ImageOps
+
     data = path.read_bytes()
     digest = storage.content_hash(data)
     out: dict[str, bytes] = {}

@@ -5,6 +5,8 @@ one thing changed flips that one check; the analysis never changes a file."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -220,6 +222,7 @@ def test_check_finds_every_drift_the_analysis_finds(make_project) -> None:
                 'characters: {Eun-soo: Han So-hee}\n')
     stills = 'a.png:\n  alt: "Eunsoo at the piano"\n  caption: "Han Sohee as Eun-soo"\n'
     cases = [(["Then eun\\-soo hums.", "Then eunso&#111; hums.", "Later Eun Soo hums.",
+               "Then eunsoo's song plays.",
                "Eun-soo hums. Han So-hee plays her.", "Nobody hums."], None),
              (["![](../stills/a.png)", "Nobody hums."], stills)]
     for bodies, still_texts in cases:
@@ -239,6 +242,24 @@ def test_check_finds_every_drift_the_analysis_finds(make_project) -> None:
         drifting = [bool(warned[f"s01e0{n}"]) for n in range(1, len(bodies) + 1)]
         assert drifting == [True] * (len(bodies) - 2 if still_texts is None else 1) \
             + [False] * (2 if still_texts is None else 1)
+
+
+def test_check_reads_no_prose_of_recaps_without_a_suspect_word(make_project) -> None:
+    """The analysis' modules (keyphrase, readability…) are not even loaded by `check`
+    for recaps in which no word is a near miss of a name."""
+    manifest = "title: Udo\ncast: [Han So-hee]\ncharacters: {Eun-soo: Han So-hee}\n"
+    root = make_project({f"episodes/s01e0{n}.md": f"---\ntitle: Episode {n}\n---\n\n"
+                         f"## Dawn\n\nEun-soo takes the ferry. Han So-hee plays her.\n"
+                         for n in (1, 2)}, manifest=manifest)
+    code = ("import sys; from pathlib import Path; from recapdesk.core.checks import check; "
+            "from recapdesk.core.project import open_project; "
+            f"check(open_project(Path({str(root)!r}))); "
+            "print(sorted(m for m in sys.modules if m.startswith('recapdesk.core.editorial')))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    loaded = proc.stdout.strip().splitlines()[-1]
+    assert "drift_check" in loaded and "analysis" not in loaded and "keyphrase" not in loaded
 
 
 def test_real_names_are_good_and_the_sample_has_no_name_warning(sample_project: Path

@@ -120,6 +120,17 @@ def test_checking_on_every_core_renders_the_bodies_from_the_same_parse(
         assert other.bodies == {}
 
 
+@pytest.mark.parametrize("sizes", [[5] * 120, [1, 90, 3, 40, 40, 2, 7] * 5, [10, 1], [4]],
+                         ids=["even", "mixed", "two", "one"])
+def test_work_is_dealt_in_even_chunks_largest_first(sizes: list[int]) -> None:
+    chunks = workers._chunks(list(range(len(sizes))), sizes, 2)
+    assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
+    loads = [sum(sizes[i] + 1 for i in chunk) for chunk in chunks]
+    assert loads == sorted(loads, reverse=True)
+    assert len(chunks) == min(len(sizes), 12)
+    assert loads[0] - loads[-1] <= max(sizes) + 1  # none waits long for the last one
+
+
 def test_a_threaded_process_starts_its_workers_from_a_fork_server(project: Path,
                                                                   tmp_path: Path, monkeypatch,
                                                                   pools: list[str]) -> None:

@@ -337,6 +337,32 @@ def test_files_changed_after_an_export_are_written_again(sample_project: Path,
     assert _tree(out) == _cold_export(sample_project, tmp_path / "cold")
 
 
+def test_a_second_folder_takes_the_pages_of_the_first(sample_project: Path, tmp_path: Path,
+                                                      rendered: list[str]) -> None:
+    export(open_project(sample_project), ExportOptions(out=tmp_path / "one"))
+    packs = list((sample_project / ".recapdesk" / "cache" / "pages").iterdir())
+    assert [p.suffix for p in packs] == [".pack"]  # one file for all the pages
+    rendered.clear()
+    export(open_project(sample_project), ExportOptions(out=tmp_path / "two"))
+    assert rendered == []
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert len(list(packs[0].parent.iterdir())) == 2  # one pack per export folder
+
+
+@pytest.mark.parametrize("damage", [b"", b"not json\n", b'{"version": "1", "pages": '
+                                    b'{"x": [0, 99]}}\n', b"\xff\xfe\n"], ids=repr)
+def test_a_damaged_page_pack_only_costs_time(sample_project: Path, tmp_path: Path,
+                                             rendered: list[str], damage: bytes) -> None:
+    export(open_project(sample_project), ExportOptions(out=tmp_path / "one"))
+    for pack in (sample_project / ".recapdesk" / "cache" / "pages").iterdir():
+        data = pack.read_bytes()
+        pack.write_bytes(damage + data[data.index(b"\n") + 1:][:50])
+    rendered.clear()
+    export(open_project(sample_project), ExportOptions(out=tmp_path / "two"))
+    assert sorted(rendered) == ["s01e01.md", "s01e02.md", "s01e03.md"]
+    assert _tree(tmp_path / "two") == _cold_export(sample_project, tmp_path / "cold")
+
+
 @pytest.mark.parametrize("options", [{"single_file": True}, {"fragment": True},
                                      {"spoiler_free": True}, {"episodes": ["s01e02"]}])
 def test_export_variants_again_equal_a_cold_export(sample_project: Path, tmp_path: Path,

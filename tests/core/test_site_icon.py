@@ -84,7 +84,7 @@ def test_icons_are_drawn_once_and_made_again_when_their_source_changes(
     def never(*args):
         raise AssertionError("drawn again")
 
-    monkeypatch.setattr(site_icon.Image.Image, "resize", never)
+    monkeypatch.setattr(Image.Image, "resize", never)
     assert site_icon.icons(open_project(root)) == first
     monkeypatch.undo()
     make_image(logo, (300, 300), fmt="PNG", color=(200, 20, 30))

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
-from recapdesk.core import frontmatter, storage
+from recapdesk.core import frontmatter
 from recapdesk.core.outline import move_section
 from recapdesk.ui.main_window import MainWindow
 from recapdesk.ui.outline import PATH_ROLE, STATUS_ROLE
@@ -96,7 +96,9 @@ def _trash_home(monkeypatch, tmp_path: Path) -> Path:
     data.mkdir(parents=True)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
-    module = sys.modules[storage.files.send2trash.__module__]
+    from send2trash import send2trash
+
+    module = sys.modules[send2trash.__module__]
     if hasattr(module, "XDG_DATA_HOME"):  # read once, when send2trash was imported
         monkeypatch.setattr(module, "XDG_DATA_HOME", os.fsencode(data))
         monkeypatch.setattr(module, "HOMETRASH_B", os.fsencode(data / "Trash"))

@@ -18,11 +18,10 @@ from pathlib import Path
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from recapdesk.core.editorial.drift_check import episode_drifts, front_value
 from recapdesk.core.editorial.keyphrase import Keyphrase, SeoInput, seo_checks, synonyms
 from recapdesk.core.editorial.names import (
-    NameDrift,
     find_drifts,
-    may_drift,
     names_check,
     series_names,
 )
@@ -48,7 +47,8 @@ CHECK_IDS = (
 
 
 @functools.lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def parser() -> MarkdownIt:
+    """The dialect's parser, shared by the analyses of this process."""
     return build_markdown()
 
 
@@ -56,11 +56,6 @@ def episode_keyphrase(ep: Episode) -> str:
     """The recap's focus keyphrase (`keyphrase:` in its front matter), or ""."""
     value = ep._get("keyphrase")
     return str(value).strip() if isinstance(value, str | int | float) and value != "" else ""
-
-
-def _front_value(ep: Episode, key: str) -> str:
-    value = ep._get(key)
-    return str(value).strip() if value not in (None, "") else ""
 
 
 def episode_prose(series: Series, ep: Episode, text: str, tokens: Sequence[Token],
@@ -73,7 +68,7 @@ def episode_prose(series: Series, ep: Episode, text: str, tokens: Sequence[Token
     return read_prose(text, tokens, offset, still_for=still_for)
 
 
-def _front_lines(ep: Episode) -> dict[str, int]:
+def front_lines(ep: Episode) -> dict[str, int]:
     """0-based file lines of the front-matter keys the checks point at."""
     return {key: front_line(ep, key) - 1 for key in ("title", "excerpt", "keyphrase")}
 
@@ -92,10 +87,10 @@ def analyse(series: Series, ep: Episode, *, text: str | None = None,
     if offset is None:
         offset = max(0, ep.body_line - 1)
     if tokens is None:
-        tokens = _parser().parse(ep.body)
+        tokens = parser().parse(ep.body)
     prose = episode_prose(series, ep, text, tokens, offset)
-    lines = _front_lines(ep)
-    title, excerpt, keyphrase = (_front_value(ep, "title"), _front_value(ep, "excerpt"),
+    lines = front_lines(ep)
+    title, excerpt, keyphrase = (front_value(ep, "title"), front_value(ep, "excerpt"),
                                  episode_keyphrase(ep))
     others = {other.id: episode_keyphrase(other) for other in series.episodes
               if other.usable and other.path != ep.path and episode_keyphrase(other)}
@@ -116,29 +111,6 @@ def analyse(series: Series, ep: Episode, *, text: str | None = None,
     result = tuple(checks)
     words = sum(len(b.plain_words()) for b in prose.blocks)
     return Editorial(result, flesch, overall(result), keyphrase, words, tuple(drifts))
-
-
-def episode_drifts(series: Series, ep: Episode, tokens: Sequence[Token] | None = None
-                   ) -> list[NameDrift]:
-    """The near misses of cast and character names in a recap as loaded (its title,
-    excerpt and body; `tokens`: its body's, when parsed already), for `check`."""
-    names = series_names(series)
-    if not names or not ep.readable:
-        return []
-    # every word a reader sees is in the Markdown as written, or in the stills' texts
-    # (unless escaped or written as an entity): no suspect there, no drift, no prose read
-    sources = [ep.body, *(v for k in ("title", "excerpt") if (v := _front_value(ep, k))),
-               *(t for still in series.stills.values() for t in (still.alt, still.caption))]
-    if "\\" not in ep.body and "&" not in ep.body and not may_drift(names, sources):
-        return []
-    if tokens is None:
-        tokens = _parser().parse(ep.body)
-    offset = max(0, ep.body_line - 1)
-    # the body at its lines; the front matter's lines left blank (warnings give lines)
-    prose = episode_prose(series, ep, "\n" * offset + ep.body, tokens, offset)
-    lines = _front_lines(ep)
-    front = [(v, lines[k]) for k in ("title", "excerpt") if (v := _front_value(ep, k))]
-    return find_drifts(prose, names, front)
 
 
 def analyse_text(series: Series, path: Path, text: str) -> Editorial:

@@ -174,11 +174,11 @@ def _suspects(index: _Index, texts: Sequence[str]) -> set[str]:
     pieces: set[str] = set()
     for text in texts:
         pieces.update(text.split())
-    found: set[str] = set()
-    for piece in pieces:
-        found.update(WORD.findall(piece))
     suspects = set()
-    for text in found:
+    for text in set(WORD.findall(" ".join(pieces))):
+        if not text[0].isupper() and "-" not in text \
+                and _key(_bare(text)) not in index.by_key:
+            continue  # (`_near_miss` of such a word needs its key to be a name's)
         if _near_miss(index, _bare(text)) is not None \
                 or (text[0].isupper() and text.lower() in index.pair_heads):
             suspects.add(text)

@@ -110,6 +110,7 @@ class RememberedChecks:
         self.decodes: dict[str, str] = data.get("decodes", {})
         self.used_episodes: dict[str, list] = {}
         self.used_decodes: dict[str, str] = {}
+        self.keys: dict[Path, str] = {}  # each episode's key, once worked out
         self.project = hashlib.sha256(repr([
             str(series.root), repr(sorted(series.stills.items())),
             [(series.rel(e.path), e.readable, e.front_text) for e in series.episodes],
@@ -135,6 +136,12 @@ class RememberedChecks:
         return error
 
     def _episode_key(self, ep: Episode) -> str:
+        key = self.keys.get(ep.path)
+        if key is None:
+            key = self.keys[ep.path] = self._work_out_key(ep)
+        return key
+
+    def _work_out_key(self, ep: Episode) -> str:
         parts: list = [self.project, self.series.rel(ep.path), ep.readable, ep.front_ok,
                        ep.front_text, ep.body, ep.body_line]
         sources = list(facts.body_facts(ep.body).images) if ep.readable else []
@@ -160,10 +167,13 @@ class RememberedChecks:
             return False
         return self._episode_key(ep) in self.episodes
 
-    def learn(self, episodes: dict[str, list], decodes: dict[str, str]) -> None:
-        """Take in what another process checked (`used_episodes`, `used_decodes`)."""
+    def learn(self, episodes: dict[str, list], decodes: dict[str, str],
+              keys: dict[Path, str]) -> None:
+        """Take in what another process checked of the same project (`used_episodes`,
+        `used_decodes`, `keys`)."""
         self.episodes.update(episodes)
         self.decodes.update(decodes)
+        self.keys.update(keys)
 
     def episode(self, ep: Episode, tokens: list | None = None) -> list[Problem]:
         """The problems of a recap (`tokens`: its body's, when parsed already, and its
@@ -245,6 +255,78 @@ def _file_id(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
+class PagePacks:
+    """The pages of each export folder's last export, in one file per folder
+    (`pages/<folder>.pack`: a JSON line of each page's key, offset and length, then the
+    pages' bytes): a page is found again by its key, whichever export made it. One file
+    rather than one per page: making a file costs far more than writing its bytes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._index: dict[str, tuple[Path, int, int]] | None = None
+
+    @staticmethod
+    def _header(path: Path) -> tuple[dict[str, list[int]], int]:
+        """(key → [offset, length], where the pages start) of a pack."""
+        with open(path, "rb") as fh:
+            line = fh.readline()
+        header = json.loads(line)
+        if header.get("version") != CACHE_VERSION:
+            raise ValueError("another version")
+        return header["pages"], len(line)
+
+    def index(self) -> dict[str, tuple[Path, int, int]]:
+        """Where each remembered page is: (pack, offset, length) by key."""
+        if self._index is None:
+            self._index = {}
+            try:
+                packs = sorted(self.folder.glob("*.pack"))
+            except OSError:
+                packs = []
+            for pack in packs:
+                try:
+                    pages, start = self._header(pack)
+                    for key, (offset, length) in pages.items():
+                        self._index[str(key)] = (pack, start + int(offset), int(length))
+                except (OSError, ValueError, TypeError, KeyError, AttributeError):
+                    continue  # an unreadable pack only costs time
+        return self._index
+
+    def page(self, key: str) -> str | None:
+        """The page remembered under `key`, or None."""
+        where = self.index().get(key)
+        if where is None:
+            return None
+        pack, offset, length = where
+        try:
+            with open(pack, "rb") as fh:
+                fh.seek(offset)
+                data = fh.read(length)
+            return data.decode("utf-8") if len(data) == length else None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def save(self, name: str, pages: dict[str, str], keep: set[str]) -> None:
+        """Write pack `name` with these pages; forget packs of no export that is kept
+        (`keep`: the pack names of the exports on record) and pages of the old form."""
+        index: dict[str, list[int]] = {}
+        blobs: list[bytes] = []
+        offset = 0
+        for key, html in pages.items():
+            raw = html.encode("utf-8", "surrogatepass")
+            index[key] = [offset, len(raw)]
+            blobs.append(raw)
+            offset += len(raw)
+        header = json.dumps({"version": CACHE_VERSION, "pages": index}).encode() + b"\n"
+        write_cache(self.folder / f"{name}.pack", header + b"".join(blobs))
+        try:
+            for old in [*self.folder.glob("*.pack"), *self.folder.glob("*.html")]:
+                if old.suffix == ".html" or old.stem not in keep:
+                    storage.remove(old, quiet=True)
+        except OSError:
+            pass
+
+
 class Reuse:
     """What an earlier export made that is still right: pages remembered by a key of
     everything they are made from, and files of the last export to the same folder
@@ -254,12 +336,13 @@ class Reuse:
         self.plan = plan
         self.series = plan.series
         cache = self.series.state_dir / "cache"
-        self.pages_dir = cache / "pages"
+        self.packs = PagePacks(cache / "pages")
         self.records_dir = cache / "exports"
         folder = os.path.normcase(os.path.abspath(plan.out)).encode("utf-8", "surrogatepass")
         self.record_file = self.records_dir / f"{hashlib.sha256(folder).hexdigest()[:32]}.json"
         self.previous = self._load(self.record_file)
         self.current: dict[str, dict] = {}
+        self.pages: dict[str, str] = {}  # the pages of this export, by key
         self.linked: set[str] = set()
         self.site = self._site_key()
 
@@ -324,24 +407,24 @@ class Reuse:
         self.current[rel] = {"key": key, "file": _file_id(path)}
 
     def cached_page(self, key: str) -> str | None:
-        try:
-            return (self.pages_dir / f"{key}.html").read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return self.pages.get(key) or self.packs.page(key)
 
     def store_page(self, key: str, html: str) -> None:
-        write_cache(self.pages_dir / f"{key}.html", html)
+        """Remember a page of this export (written to the pack when the export is in
+        place)."""
+        self.pages[key] = html
 
     def save(self, merged: bool) -> None:
-        """The export is in place: remember what it holds; forget pages no export holds."""
+        """The export is in place: remember what it holds (its record, and its pages in
+        its pack); forget the packs of folders no export record names."""
         files = {**self.previous, **self.current} if merged else self.current
         write_cache(self.record_file, json.dumps({"version": CACHE_VERSION, "files": files}))
-        keep = set()
-        for record in self.records_dir.glob("*.json"):
-            keep |= {entry.get("key") for entry in self._load(record).values()}
-        try:
-            for page in self.pages_dir.glob("*.html"):
-                if page.stem not in keep:
-                    storage.remove(page, quiet=True)
-        except OSError:
-            pass
+        keys = {entry.get("key") for rel, entry in files.items()
+                if not rel.startswith("images/")}
+        pages = {}
+        for key in sorted(k for k in keys if isinstance(k, str)):
+            html = self.cached_page(key)
+            if html is not None:
+                pages[key] = html
+        keep = {record.stem for record in self.records_dir.glob("*.json")}
+        self.packs.save(self.record_file.stem, pages, keep)

@@ -15,15 +15,22 @@ threaded process is unsafe.
 from __future__ import annotations
 
 import base64
+import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Collection, Iterator
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    as_completed,
+    wait,
+)
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recapdesk.core import storage, web_images
+from recapdesk.core import resources, storage, web_images
 from recapdesk.core.export import caches
 from recapdesk.core.export.plan import ExportPlan
 from recapdesk.core.markdown import facts
@@ -35,9 +42,10 @@ from recapdesk.core.web_images import Rendition
 
 # Rough costs on one core, to decide whether a pool pays for its start.
 _SECONDS_PER_CHAR = 1 / 1_500_000  # a page, per character of its recap
+_SECONDS_PER_FINISH = 0.001  # a page whose body is rendered: template, writes
 _SECONDS_PER_RENDITION = 0.03  # a still's file, resized and encoded
 POOL_START_SECONDS = 0.05  # forking the workers
-MIN_POOL_WORK_SECONDS = 0.3  # less work than this is done in this process
+MIN_POOL_WORK_SECONDS = 0.1  # less work than this is done in this process
 
 
 def cores() -> int:
@@ -48,10 +56,13 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def estimate(images: list[tuple[PlacedImage, list[Rendition]]], pages: list[Episode]) -> float:
-    """Roughly how many seconds of one core this work takes."""
+def estimate(images: list[tuple[PlacedImage, list[Rendition]]], pages: list[Episode],
+             bodies: Collection[Path] = ()) -> float:
+    """Roughly how many seconds of one core this work takes (`bodies`: the recaps whose
+    bodies are rendered already)."""
     return (sum(len(missing) for _, missing in images) * _SECONDS_PER_RENDITION
-            + sum(len(ep.body) for ep in pages) * _SECONDS_PER_CHAR)
+            + sum(_SECONDS_PER_FINISH if ep.path in bodies else len(ep.body) * _SECONDS_PER_CHAR
+                  for ep in pages))
 
 
 def worth_a_pool(seconds: float, jobs: int) -> bool:
@@ -74,6 +85,31 @@ def _context() -> multiprocessing.context.BaseContext:
         ctx.set_forkserver_preload([__name__])
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+def _pool(workers: int, initializer, initargs: tuple) -> ProcessPoolExecutor:
+    """Worker processes. Forked ones start with this process' objects out of the
+    garbage collector's sight (`gc.freeze`): its first pass in a worker would otherwise
+    touch, and so copy, every object the worker shares with this process."""
+    ctx = _context()
+    if ctx.get_start_method() == "fork":
+        gc.freeze()
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer,
+                               initargs=initargs)
+
+
+def _chunks(indexes: list[int], sizes: list[int], workers: int) -> list[list[int]]:
+    """The jobs' indexes in chunks of about equal size, the largest first and enough
+    of them that no core waits long for the last one."""
+    ordered = sorted(indexes, key=lambda i: -sizes[i])
+    count = min(len(ordered), workers * 6)
+    chunks: list[list[int]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for i in ordered:  # each to the lightest chunk so far
+        k = loads.index(min(loads))
+        chunks[k].append(i)
+        loads[k] += sizes[i] + 1
+    return [chunks[k] for k in sorted(range(count), key=lambda k: -loads[k])]
 
 
 # --- the work itself (in a worker or in this process) -----------------------------------
@@ -133,15 +169,15 @@ def page_html(shared: Shared, ep: Episode) -> str:
     return html
 
 
-def make_page(shared: Shared, index: int, key: str, pages_cache: Path) -> str:
-    """Render the plan's `index`th recap, write it into the stage and remember it in the
-    page cache under `key`; returns its file name."""
+def make_page(shared: Shared, index: int) -> tuple[str, str]:
+    """Render the plan's `index`th recap (finish it, when its body was rendered while it
+    was checked) and write it into the stage; returns (its file name, the page)."""
     ep = shared.plan.targets[index]
-    html = page_html(shared, ep)
+    body = shared.plan.bodies.get(ep.path)
+    html = page_html(shared, ep) if body is None else finish_page(shared, ep, body)
     name = page_name(ep)
     storage.write_staged(shared.stage / name, html)
-    caches.write_cache(pages_cache / f"{key}.html", html)
-    return name
+    return name, html
 
 
 # --- checks of recaps not checked before -------------------------------------------
@@ -174,10 +210,10 @@ def check_and_render(checks: caches.RememberedChecks, renderer: PageRenderer,
 
 def _check_job(indexes: list[int]) -> tuple[list[tuple[str, facts.BodyFacts]],
                                              dict[str, list], dict[str, str],
-                                             list[tuple[Path, Body]]]:
-    """Check these episodes of the series: (their body facts by body key, the problems
-    and decodes found, as RememberedChecks records them, and the bodies rendered
-    ahead)."""
+                                             dict[Path, str], list[tuple[Path, Body]]]:
+    """Check these episodes of the series: (their body facts by body key, the problems,
+    decodes and episode keys found, as RememberedChecks records them, and the bodies
+    rendered ahead)."""
     global _CHECKS, _AHEAD_RENDERER
     assert _SERIES is not None
     if _CHECKS is None:
@@ -195,7 +231,9 @@ def _check_job(indexes: list[int]) -> tuple[list[tuple[str, facts.BodyFacts]],
     episodes, decodes = dict(_CHECKS.used_episodes), dict(_CHECKS.used_decodes)
     _CHECKS.used_episodes.clear()
     _CHECKS.used_decodes.clear()
-    return found, episodes, decodes, bodies
+    paths = {_SERIES.episodes[i].path for i in indexes}
+    keys = {path: key for path, key in _CHECKS.keys.items() if path in paths}
+    return found, episodes, decodes, keys, bodies
 
 
 def check_in_parallel(series: Series, indexes: list[int],
@@ -208,15 +246,19 @@ def check_in_parallel(series: Series, indexes: list[int],
     if not worth_a_pool(seconds, len(indexes)):
         return
     n = min(cores(), len(indexes))
-    chunks = [indexes[k::n * 4] for k in range(n * 4) if indexes[k::n * 4]]
-    with ProcessPoolExecutor(max_workers=n, mp_context=_context(),
-                             initializer=_start_checker, initargs=(series, ahead)) as pool:
-        for found, episodes, decodes, bodies in pool.map(_check_job, chunks):
+    sizes = [len(ep.body) for ep in series.episodes]
+    with _pool(n, _start_checker, (series, ahead)) as pool:
+        futures = [pool.submit(_check_job, chunk) for chunk in _chunks(indexes, sizes, n)]
+        if ahead is not None:  # meanwhile, what making the pages needs
+            resources.load_page_templates()
+        for future in as_completed(futures):
+            found, episodes, decodes, keys, bodies = future.result()
             for key, body in found:
                 facts.learn(key, body)
-            remembered.learn(episodes, decodes)
+            remembered.learn(episodes, decodes, keys)
             if ahead is not None:
                 ahead.bodies.update(bodies)
+    gc.unfreeze()
 
 
 def finish_page(shared: Shared, ep: Episode, body: Body) -> str:
@@ -242,26 +284,31 @@ def _image_job(source: Path, names: list[str]) -> list[str]:
     return make_image(_SHARED, source, names)
 
 
-def _page_job(index: int, key: str, pages_cache: Path) -> str:
+def _pages_job(indexes: list[int]) -> list[tuple[int, tuple[str, str] | Exception]]:
+    """Make these pages: (index, (file name, page) or the error) of each."""
     assert _SHARED is not None
-    return make_page(_SHARED, index, key, pages_cache)
+    done: list[tuple[int, tuple[str, str] | Exception]] = []
+    for index in indexes:
+        try:
+            done.append((index, make_page(_SHARED, index)))
+        except Exception as exc:
+            done.append((index, exc))
+    return done
 
 
 class Jobs:
     """The stills and pages one export makes, on every core when it pays."""
 
-    def __init__(self, shared: Shared, pages_cache: Path) -> None:
+    def __init__(self, shared: Shared) -> None:
         self.shared = shared
-        self.pages_cache = pages_cache
+        self.workers = 1
         self.pool: ProcessPoolExecutor | None = None
 
     def start_pool(self, seconds: float, jobs: int) -> bool:
         """Start the worker processes if this much work is worth it."""
         if self.pool is None and worth_a_pool(seconds, jobs):
-            self.pool = ProcessPoolExecutor(max_workers=min(cores(), jobs),
-                                            mp_context=_context(),
-                                            initializer=_start_worker,
-                                            initargs=(self.shared,))
+            self.workers = min(cores(), jobs)
+            self.pool = _pool(self.workers, _start_worker, (self.shared,))
         return self.pool is not None
 
     def images(self, work: list[tuple[PlacedImage, list[Rendition]]]
@@ -282,23 +329,30 @@ class Jobs:
                    for image, names in jobs}
         yield from self._as_done(futures)
 
-    def pages(self, work: list[tuple[int, str]]) -> Iterator[tuple[int, str | BaseException]]:
-        """Render and write the plan's recaps at these indexes (with their page keys);
-        yields (index, file name or the error) as each is done. A few pages are made
-        in this process, even when the stills needed the pool."""
+    def pages(self, work: list[int]
+              ) -> Iterator[tuple[int, tuple[str, str] | BaseException]]:
+        """Render and write the plan's recaps at these indexes; yields (index, (file
+        name, page) or the error) as each is done. A few pages are made in this process,
+        even when the stills needed the pool."""
         targets = self.shared.plan.targets
-        few = not worth_a_pool(estimate([], [targets[i] for i, _ in work]), len(work))
+        few = not worth_a_pool(estimate([], [targets[i] for i in work],
+                                        self.shared.plan.bodies), len(work))
         if self.pool is None or few:
-            for index, key in work:
+            for index in work:
                 try:
-                    yield index, make_page(self.shared, index, key, self.pages_cache)
+                    yield index, make_page(self.shared, index)
                 except Exception as exc:
                     yield index, exc
             return
-        ordered = sorted(work, key=lambda job: -len(targets[job[0]].body))
-        futures = {self.pool.submit(_page_job, index, key, self.pages_cache): index
-                   for index, key in ordered}
-        yield from self._as_done(futures)
+        # in chunks: one page is too little work to send to a process on its own
+        bodies = self.shared.plan.bodies
+        costs = {i: 1 if targets[i].path in bodies else 1 + len(targets[i].body) // 1000
+                 for i in work}
+        sizes = [costs.get(i, 0) for i in range(len(targets))]
+        chunks = _chunks(work, sizes, self.workers)
+        futures = [self.pool.submit(_pages_job, chunk) for chunk in chunks]
+        for future in as_completed(futures):
+            yield from future.result()
 
     @staticmethod
     def _as_done(futures: dict[Future, object]) -> Iterator:
@@ -314,3 +368,4 @@ class Jobs:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
+            gc.unfreeze()

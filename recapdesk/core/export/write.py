@@ -22,6 +22,8 @@ from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PlacedImage
 from recapdesk.core.resources import resource_path, stylesheet
 from recapdesk.core.web_images import Rendition
 
+FLUSH_BATCH = 16  # pages flushed to disk together (one flush of many costs about one)
+
 
 @dataclass
 class Progress:
@@ -74,7 +76,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         inline_names.append(DEFAULT_CARD)
         shared = workers.Shared(plan, stage, series.state_dir / "cache" / "images",
                                 inline_names)
-        jobs = workers.Jobs(shared, reuse.pages_dir)
+        jobs = workers.Jobs(shared)
         if opts.single_file:
             storage.copy_file(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
 
@@ -95,9 +97,6 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
                 yield Progress(done, total, f"Page {name} (unchanged)")
                 continue
             html = reuse.cached_page(key)
-            if html is None and ep.path in plan.bodies:  # its body rendered while checked
-                html = workers.finish_page(shared, ep, plan.bodies[ep.path])
-                reuse.store_page(key, html)
             if html is None:
                 page_work.append((index, key))
                 continue
@@ -106,8 +105,8 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
             done += 1
             yield Progress(done, total, f"Page {name}")
         yield Progress(done, total, "Exporting")
-        jobs.start_pool(workers.estimate(image_work, [plan.targets[i] for i, _ in page_work])
-                        + workers.POOL_START_SECONDS,
+        jobs.start_pool(workers.estimate(image_work, [plan.targets[i] for i, _ in page_work],
+                                         plan.bodies) + workers.POOL_START_SECONDS,
                         len(image_work) + len(page_work))
 
         for image, result in jobs.images(image_work):
@@ -123,13 +122,23 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
                     reuse.wrote(rel, reuse.image_key(image, rendition), images_dir / name)
             done += 1
             yield Progress(done, total, f"Image {image.name}")
-        for index, result in jobs.pages(page_work):
+        page_keys = dict(page_work)
+        unflushed: list[Path] = []
+        flushed: set[str] = set()  # pages on disk already
+        for index, result in jobs.pages(list(page_keys)):
             if isinstance(result, BaseException):
                 raise result
-            key = next(k for i, k in page_work if i == index)
-            reuse.wrote(result, key, stage / result)
+            name, html = result
+            reuse.wrote(name, page_keys[index], stage / name)
+            reuse.store_page(page_keys[index], html)
+            unflushed.append(stage / name)
+            if len(unflushed) >= FLUSH_BATCH:  # to disk while the workers make the next
+                for path in unflushed:
+                    storage.flush_file(path)
+                flushed.update(p.name for p in unflushed)
+                unflushed.clear()
             done += 1
-            yield Progress(done, total, f"Page {result}")
+            yield Progress(done, total, f"Page {name}")
         jobs.close()
 
         renderer = shared.page_renderer()
@@ -161,7 +170,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         done += 1
         yield Progress(done, total, "Putting the export in place")
         # linked files are the last export's, on disk already
-        storage.flush_tree(stage, skip=reuse.linked)
+        storage.flush_tree(stage, skip=reuse.linked | flushed)
         merged = bool(opts.episodes and out.exists())
         if merged:
             storage.merge_folder(stage, out)

@@ -33,6 +33,7 @@ from recapdesk.core.storage.files import (
 )
 from recapdesk.core.storage.folders import (
     copy_tree,
+    flush_file,
     flush_tree,
     make_stage,
     merge_folder,
@@ -45,8 +46,8 @@ from recapdesk.core.storage.together import Note, finish_writes, recover_strays,
 
 __all__ = [
     "REPLACE_RETRY_DELAYS", "TEMP_SUFFIX", "Note", "StorageError", "atomic_write",
-    "content_hash", "copy_file", "copy_tree", "file_hash", "finish_writes", "flush_tree",
-    "fsync_dir", "hard_link", "make_dirs", "make_stage", "merge_folder", "move_aside",
+    "content_hash", "copy_file", "copy_tree", "file_hash", "finish_writes", "flush_file",
+    "flush_tree", "fsync_dir", "hard_link", "make_dirs", "make_stage", "merge_folder", "move_aside",
     "reason", "recover_strays", "remove", "remove_stale_temp_files", "remove_tree", "rename",
     "scratch_folder", "swap_in_folder", "trash", "write_new", "write_staged", "write_together",
 ]

@@ -22,8 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from send2trash import send2trash
-
 from recapdesk.core.owners import pid_alive
 
 
@@ -323,6 +321,8 @@ def copy_file(src: Path, dst: Path, *, durable: bool = False) -> None:
 
 def trash(path: Path) -> None:
     """Move a file to the system trash (a writer's file is never simply deleted)."""
+    from send2trash import send2trash  # (imported when needed: it slows every start)
+
     try:
         send2trash(str(path))
     except Exception as exc:  # send2trash raises several kinds

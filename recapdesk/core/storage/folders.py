@@ -4,8 +4,6 @@ merged file by file."""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import errno
 import os
 import shutil
@@ -42,9 +40,10 @@ _AT_FDCWD = -100
 
 def _exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one atomic step (Linux renameat2); False when not available."""
+    import ctypes  # (only here: loading it slows every command's start)
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-        renameat2 = libc.renameat2
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2  # libc, as linked
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
@@ -105,6 +104,12 @@ def write_staged(path: Path, data: bytes | str, *, encoding: str = "utf-8") -> N
     Path(path).write_bytes(data.encode(encoding) if isinstance(data, str) else bytes(data))
 
 
+def flush_file(path: Path) -> None:
+    """Flush a staged file to disk (`flush_tree` may then skip it)."""
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
 def flush_tree(folder: Path, *, skip: Iterable[str] = ()) -> None:
     """Flush every file of `folder` (but the relative paths in `skip`) and its folders."""
     folder = Path(folder)
@@ -114,8 +119,7 @@ def flush_tree(folder: Path, *, skip: Iterable[str] = ()) -> None:
         if path.is_dir():
             folders.append(path)
         elif path.is_file() and path.relative_to(folder).as_posix() not in left_out:
-            with open(path, "rb") as fh:
-                os.fsync(fh.fileno())
+            flush_file(path)
     for sub in folders:
         fsync_dir(sub)
 
