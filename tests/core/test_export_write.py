@@ -189,3 +189,35 @@ def test_cancel_single_episode_merge_leaves_export_untouched(tmp_path: Path) -> 
     gen.close()
     assert tree_hashes(out) == before
     assert siblings(out) == ["site"]
+
+
+def _fsynced(monkeypatch) -> list[str]:
+    """The names of the files and folders flushed one by one from now on."""
+    import os
+
+    flushed: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        flushed.append(Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return flushed
+
+
+def test_the_stage_is_flushed_at_once_where_the_file_system_allows(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    from recapdesk.core import storage
+    from recapdesk.core.storage import folders
+
+    stage = tmp_path / "stage"
+    (stage / "images").mkdir(parents=True)
+    for name in ("a.html", "b.html", "images/c.jpg"):
+        (stage / name).write_text(name, "utf-8")
+    flushed = _fsynced(monkeypatch)
+    storage.flush_tree(stage)
+    assert flushed == []  # one syncfs for the whole file system (Linux)
+    monkeypatch.setattr(folders, "_sync_file_system", lambda folder: False)
+    storage.flush_tree(stage, skip={"b.html"})
+    assert sorted(flushed) == ["a.html", "c.jpg", "images", "stage"]

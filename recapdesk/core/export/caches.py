@@ -142,8 +142,11 @@ class RememberedChecks:
         return key
 
     def _work_out_key(self, ep: Episode) -> str:
-        parts: list = [self.project, self.series.rel(ep.path), ep.readable, ep.front_ok,
-                       ep.front_text, ep.body, ep.body_line]
+        digest = hashlib.sha256()
+        for text in (self.project, self.series.rel(ep.path), ep.front_text, ep.body):
+            raw = text.encode("utf-8", "surrogatepass")  # (each part with its length)
+            digest.update(len(raw).to_bytes(8, "little") + raw)
+        parts: list = [ep.readable, ep.front_ok, ep.body_line]
         sources = list(facts.body_facts(ep.body).images) if ep.readable else []
         if ep.cover:
             sources.append(ep.cover)
@@ -156,7 +159,8 @@ class RememberedChecks:
                 except OSError:
                     version = "missing"
             parts.append([src, str(resolved.path), resolved.remote, resolved.error, version])
-        return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        digest.update(repr(parts).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
 
     def knows(self, ep: Episode) -> bool:
         """Whether this episode's problems are remembered (False when finding out needs
@@ -292,8 +296,8 @@ class PagePacks:
                     continue  # an unreadable pack only costs time
         return self._index
 
-    def page(self, key: str) -> str | None:
-        """The page remembered under `key`, or None."""
+    def page(self, key: str) -> bytes | None:
+        """The bytes of the page remembered under `key`, or None."""
         where = self.index().get(key)
         if where is None:
             return None
@@ -302,18 +306,17 @@ class PagePacks:
             with open(pack, "rb") as fh:
                 fh.seek(offset)
                 data = fh.read(length)
-            return data.decode("utf-8") if len(data) == length else None
-        except (OSError, UnicodeDecodeError):
+        except OSError:
             return None
+        return data if len(data) == length else None
 
-    def save(self, name: str, pages: dict[str, str], keep: set[str]) -> None:
+    def save(self, name: str, pages: dict[str, bytes], keep: set[str]) -> None:
         """Write pack `name` with these pages; forget packs of no export that is kept
         (`keep`: the pack names of the exports on record) and pages of the old form."""
         index: dict[str, list[int]] = {}
         blobs: list[bytes] = []
         offset = 0
-        for key, html in pages.items():
-            raw = html.encode("utf-8", "surrogatepass")
+        for key, raw in pages.items():
             index[key] = [offset, len(raw)]
             blobs.append(raw)
             offset += len(raw)
@@ -342,7 +345,7 @@ class Reuse:
         self.record_file = self.records_dir / f"{hashlib.sha256(folder).hexdigest()[:32]}.json"
         self.previous = self._load(self.record_file)
         self.current: dict[str, dict] = {}
-        self.pages: dict[str, str] = {}  # the pages of this export, by key
+        self.pages: dict[str, bytes] = {}  # the pages of this export, by key
         self.linked: set[str] = set()
         self.site = self._site_key()
 
@@ -406,13 +409,21 @@ class Reuse:
     def wrote(self, rel: str, key: str, path: Path) -> None:
         self.current[rel] = {"key": key, "file": _file_id(path)}
 
-    def cached_page(self, key: str) -> str | None:
+    def _page_bytes(self, key: str) -> bytes | None:
         return self.pages.get(key) or self.packs.page(key)
 
-    def store_page(self, key: str, html: str) -> None:
+    def cached_page(self, key: str) -> str | None:
+        """The page made under `key` by this export or an earlier one, or None."""
+        raw = self._page_bytes(key)
+        try:
+            return raw.decode("utf-8") if raw is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def store_page(self, key: str, raw: bytes) -> None:
         """Remember a page of this export (written to the pack when the export is in
         place)."""
-        self.pages[key] = html
+        self.pages[key] = raw
 
     def save(self, merged: bool) -> None:
         """The export is in place: remember what it holds (its record, and its pages in
@@ -423,8 +434,8 @@ class Reuse:
                 if not rel.startswith("images/")}
         pages = {}
         for key in sorted(k for k in keys if isinstance(k, str)):
-            html = self.cached_page(key)
-            if html is not None:
-                pages[key] = html
+            raw = self._page_bytes(key)
+            if raw is not None:
+                pages[key] = raw
         keep = {record.stem for record in self.records_dir.glob("*.json")}
         self.packs.save(self.record_file.stem, pages, keep)

@@ -169,15 +169,17 @@ def page_html(shared: Shared, ep: Episode) -> str:
     return html
 
 
-def make_page(shared: Shared, index: int) -> tuple[str, str]:
+def make_page(shared: Shared, index: int) -> tuple[str, bytes]:
     """Render the plan's `index`th recap (finish it, when its body was rendered while it
-    was checked) and write it into the stage; returns (its file name, the page)."""
+    was checked) and write it into the stage; returns (its file name, the page's
+    bytes)."""
     ep = shared.plan.targets[index]
     body = shared.plan.bodies.get(ep.path)
     html = page_html(shared, ep) if body is None else finish_page(shared, ep, body)
     name = page_name(ep)
-    storage.write_staged(shared.stage / name, html)
-    return name, html
+    raw = html.encode("utf-8")
+    storage.write_staged(shared.stage / name, raw)
+    return name, raw
 
 
 # --- checks of recaps not checked before -------------------------------------------
@@ -284,10 +286,10 @@ def _image_job(source: Path, names: list[str]) -> list[str]:
     return make_image(_SHARED, source, names)
 
 
-def _pages_job(indexes: list[int]) -> list[tuple[int, tuple[str, str] | Exception]]:
+def _pages_job(indexes: list[int]) -> list[tuple[int, tuple[str, bytes] | Exception]]:
     """Make these pages: (index, (file name, page) or the error) of each."""
     assert _SHARED is not None
-    done: list[tuple[int, tuple[str, str] | Exception]] = []
+    done: list[tuple[int, tuple[str, bytes] | Exception]] = []
     for index in indexes:
         try:
             done.append((index, make_page(_SHARED, index)))
@@ -330,7 +332,7 @@ class Jobs:
         yield from self._as_done(futures)
 
     def pages(self, work: list[int]
-              ) -> Iterator[tuple[int, tuple[str, str] | BaseException]]:
+              ) -> Iterator[tuple[int, tuple[str, bytes] | BaseException]]:
         """Render and write the plan's recaps at these indexes; yields (index, (file
         name, page) or the error) as each is done. A few pages are made in this process,
         even when the stills needed the pool."""

@@ -22,8 +22,6 @@ from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PlacedImage
 from recapdesk.core.resources import resource_path, stylesheet
 from recapdesk.core.web_images import Rendition
 
-FLUSH_BATCH = 16  # pages flushed to disk together (one flush of many costs about one)
-
 
 @dataclass
 class Progress:
@@ -123,20 +121,12 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
             done += 1
             yield Progress(done, total, f"Image {image.name}")
         page_keys = dict(page_work)
-        unflushed: list[Path] = []
-        flushed: set[str] = set()  # pages on disk already
         for index, result in jobs.pages(list(page_keys)):
             if isinstance(result, BaseException):
                 raise result
-            name, html = result
+            name, raw = result
             reuse.wrote(name, page_keys[index], stage / name)
-            reuse.store_page(page_keys[index], html)
-            unflushed.append(stage / name)
-            if len(unflushed) >= FLUSH_BATCH:  # to disk while the workers make the next
-                for path in unflushed:
-                    storage.flush_file(path)
-                flushed.update(p.name for p in unflushed)
-                unflushed.clear()
+            reuse.store_page(page_keys[index], raw)
             done += 1
             yield Progress(done, total, f"Page {name}")
         jobs.close()
@@ -170,7 +160,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         done += 1
         yield Progress(done, total, "Putting the export in place")
         # linked files are the last export's, on disk already
-        storage.flush_tree(stage, skip=reuse.linked | flushed)
+        storage.flush_tree(stage, skip=reuse.linked)
         merged = bool(opts.episodes and out.exists())
         if merged:
             storage.merge_folder(stage, out)
