@@ -131,6 +131,38 @@ def test_work_is_dealt_in_even_chunks_largest_first(sizes: list[int]) -> None:
     assert loads[0] - loads[-1] <= max(sizes) + 1  # none waits long for the last one
 
 
+def test_forking_leaves_the_garbage_collector_as_it_found_it(project: Path, tmp_path: Path,
+                                                           monkeypatch,
+                                                           pools: list[str]) -> None:
+    """Workers are forked with the objects frozen, which are given back afterwards; what
+    the process froze itself (the window, once it is up) stays frozen."""
+    import gc
+
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
+    monkeypatch.setattr(workers, "_threads", lambda: 1)
+    frozen_in_workers: list[int] = []
+    real_pool = workers._pool
+
+    def pool(*args):
+        made = real_pool(*args)
+        frozen_in_workers.append(gc.get_freeze_count())
+        return made
+
+    monkeypatch.setattr(workers, "_pool", pool)
+    gc.unfreeze()
+    _cold(project, tmp_path / "one")
+    assert pools and set(pools) == {"fork"}
+    assert frozen_in_workers and all(n > 0 for n in frozen_in_workers)
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        _cold(project, tmp_path / "two")
+        assert before > 0 and gc.get_freeze_count() > before // 2  # not thawed
+    finally:
+        gc.unfreeze()
+
+
 def test_a_threaded_process_starts_its_workers_from_a_fork_server(project: Path,
                                                                   tmp_path: Path, monkeypatch,
                                                                   pools: list[str]) -> None:

@@ -87,15 +87,29 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+_FROZE = False  # whether `_pool` froze this process' objects (and so may thaw them)
+
+
 def _pool(workers: int, initializer, initargs: tuple) -> ProcessPoolExecutor:
     """Worker processes. Forked ones start with this process' objects out of the
     garbage collector's sight (`gc.freeze`): its first pass in a worker would otherwise
     touch, and so copy, every object the worker shares with this process."""
+    global _FROZE
     ctx = _context()
-    if ctx.get_start_method() == "fork":
+    if ctx.get_start_method() == "fork" and gc.get_freeze_count() == 0:
         gc.freeze()
+        _FROZE = True
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=initializer,
                                initargs=initargs)
+
+
+def _thaw() -> None:
+    """Give back to the garbage collector what `_pool` froze (never what the process
+    froze itself, as the window does once it is up)."""
+    global _FROZE
+    if _FROZE:
+        gc.unfreeze()
+        _FROZE = False
 
 
 def _chunks(indexes: list[int], sizes: list[int], workers: int) -> list[list[int]]:
@@ -249,18 +263,20 @@ def check_in_parallel(series: Series, indexes: list[int],
         return
     n = min(cores(), len(indexes))
     sizes = [len(ep.body) for ep in series.episodes]
-    with _pool(n, _start_checker, (series, ahead)) as pool:
-        futures = [pool.submit(_check_job, chunk) for chunk in _chunks(indexes, sizes, n)]
-        if ahead is not None:  # meanwhile, what making the pages needs
-            resources.load_page_templates()
-        for future in as_completed(futures):
-            found, episodes, decodes, keys, bodies = future.result()
-            for key, body in found:
-                facts.learn(key, body)
-            remembered.learn(episodes, decodes, keys)
-            if ahead is not None:
-                ahead.bodies.update(bodies)
-    gc.unfreeze()
+    try:
+        with _pool(n, _start_checker, (series, ahead)) as pool:
+            futures = [pool.submit(_check_job, chunk) for chunk in _chunks(indexes, sizes, n)]
+            if ahead is not None:  # meanwhile, what making the pages needs
+                resources.load_page_templates()
+            for future in as_completed(futures):
+                found, episodes, decodes, keys, bodies = future.result()
+                for key, body in found:
+                    facts.learn(key, body)
+                remembered.learn(episodes, decodes, keys)
+                if ahead is not None:
+                    ahead.bodies.update(bodies)
+    finally:
+        _thaw()
 
 
 def finish_page(shared: Shared, ep: Episode, body: Body) -> str:
@@ -370,4 +386,4 @@ class Jobs:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
-            gc.unfreeze()
+            _thaw()
