@@ -45,6 +45,10 @@ def project(make_project, make_image) -> Path:
         front = (f"---\ntitle: Episode {n}\nseason: 1\nepisode: {n}\nspoilers: minor\n"
                  f"excerpt: Episode {n} in one line.\n---\n\n")
         files[f"episodes/s01e{n:02d}.md"] = front + _body(n, list(stills))
+    # a still whose alt text and caption come from stills.yaml
+    files["episodes/s01e01.md"] += "\n![](../stills/e01-2.jpg)\n"
+    files["stills/stills.yaml"] = ('e01-2.jpg:\n  alt: "Seo-rin on the pier"\n'
+                                   '  caption: "The last ferry leaves"\n')
     root = make_project(files)
     for n in range(1, 5):
         for k in (1, 2):
@@ -111,8 +115,9 @@ def test_checking_on_every_core_renders_the_bodies_from_the_same_parse(
     for ep in the_plan.targets:
         ahead = workers.finish_page(shared, ep, the_plan.bodies[ep.path])
         assert ahead == workers.page_html(shared, ep)
-    assert "<picture>" in workers.finish_page(shared, with_stills[0],
-                                              the_plan.bodies[with_stills[0].path])
+    first = workers.finish_page(shared, with_stills[0], the_plan.bodies[with_stills[0].path])
+    assert "<picture>" in first
+    assert 'alt="Seo-rin on the pier"' in first and "The last ferry leaves" in first
     for options in ({"fragment": True}, {"single_file": True}, {"spoiler_free": True}):
         shutil.rmtree(project / ".recapdesk", ignore_errors=True)  # checked afresh
         forget_facts()
@@ -127,7 +132,7 @@ def test_work_is_dealt_in_even_chunks_largest_first(sizes: list[int]) -> None:
     assert sorted(i for chunk in chunks for i in chunk) == list(range(len(sizes)))
     loads = [sum(sizes[i] + 1 for i in chunk) for chunk in chunks]
     assert loads == sorted(loads, reverse=True)
-    assert len(chunks) == min(len(sizes), 12)
+    assert len(chunks) == min(len(sizes), 2 * workers.CHUNKS_PER_WORKER)
     assert loads[0] - loads[-1] <= max(sizes) + 1  # none waits long for the last one
 
 

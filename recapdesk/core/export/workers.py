@@ -112,11 +112,14 @@ def _thaw() -> None:
         _FROZE = False
 
 
+CHUNKS_PER_WORKER = 4  # enough that no core waits long for the last one; few enough
+# that the workers seldom wait for the next (each hand-over costs a few milliseconds)
+
+
 def _chunks(indexes: list[int], sizes: list[int], workers: int) -> list[list[int]]:
-    """The jobs' indexes in chunks of about equal size, the largest first and enough
-    of them that no core waits long for the last one."""
+    """The jobs' indexes in chunks of about equal size, the largest first."""
     ordered = sorted(indexes, key=lambda i: -sizes[i])
-    count = min(len(ordered), workers * 6)
+    count = min(len(ordered), workers * CHUNKS_PER_WORKER)
     chunks: list[list[int]] = [[] for _ in range(count)]
     loads = [0] * count
     for i in ordered:  # each to the lightest chunk so far
@@ -215,8 +218,8 @@ def check_and_render(checks: caches.RememberedChecks, renderer: PageRenderer,
                      ep: Episode) -> Body:
     """Check a recap and render its article body from one parse (its images as slots);
     its body facts are learned from the same parse."""
-    md = renderer.body_markdown(ep)
-    env: dict = {SLOTS_KEY: []}
+    md = renderer.slots_markdown()
+    env = renderer.slots_env(ep)
     tokens = md.parse(ep.body, env)
     facts.learn_tokens(ep.body, tokens)
     checks.episode(ep, tokens)

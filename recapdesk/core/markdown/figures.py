@@ -44,6 +44,7 @@ class ImageRef:
 ImageResolver = Callable[[str], ImageRef | None]
 
 SLOTS_KEY = "recapdesk_image_slots"  # in a render env: write images as markers
+STILL_OF_KEY = "recapdesk_still_of"  # in a render env: which still a source is (StillOf)
 _MARKER = "\x00image-{}\x00"  # (a body never holds NUL: the parser replaces it)
 _MARKER_RE = re.compile("\x00image-([0-9]+)\x00")
 
@@ -134,14 +135,14 @@ def figures_plugin(md: MarkdownIt, *, stills: Mapping[str, Still] | None = None,
     which = still_of or episode_still_of
     md.core.ruler.after("inline", "figures", _mark_figures)
 
-    def meta_for(src: str) -> Still | None:
-        name = which(src)
+    def meta_for(src: str, env) -> Still | None:
+        name = env.get(STILL_OF_KEY, which)(src)
         return stills.get(name) if name else None
 
     def image_texts(token, env) -> tuple[str, str]:
         alt = md.renderer.renderInlineAsText(token.children or [], md.options, env)
         title = (token.attrGet("title") or "").strip()
-        still = meta_for(str(token.attrGet("src") or ""))
+        still = meta_for(str(token.attrGet("src") or ""), env)
         if not alt.strip() and still is not None:
             alt = still.alt
         caption = title or (still.caption if still is not None else "")

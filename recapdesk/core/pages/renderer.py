@@ -17,6 +17,7 @@ from markupsafe import escape
 
 from recapdesk.core import site_icon
 from recapdesk.core.markdown import ImageRef, LinkTarget, build_markdown, facts
+from recapdesk.core.markdown.figures import SLOTS_KEY, STILL_OF_KEY
 from recapdesk.core.model import SPOILER_WARNINGS, Episode, Series
 from recapdesk.core.pages import context as pg
 from recapdesk.core.paths import resolve_image, still_name
@@ -132,6 +133,7 @@ class PageRenderer:
         self.inline_css = pages.inline_css
         self._recap_items: dict[int, tuple[str, str]] | None = None
         self._positions: dict[Path, int] | None = None
+        self._slots_md: MarkdownIt | None = None
 
     def link_resolver(self, target: str) -> LinkTarget | None:
         ep = self.series.find_episode(target)
@@ -161,6 +163,22 @@ class PageRenderer:
                               heading_shift=heading_shift, source_lines=source_lines,
                               line_offset=ep.body_line - 1, eager_first=not source_lines,
                               time_notes=source_lines)
+
+    def slots_markdown(self) -> MarkdownIt:
+        """One MarkdownIt for the articles of all these pages with their images left as
+        slots (`figures.SLOTS_KEY`: placed later); `slots_env(ep)` holds what is
+        particular to a recap. Renders what `body_markdown` does."""
+        if self._slots_md is None:
+            self._slots_md = build_markdown(episodes=self.link_resolver,
+                                            stills=self.series.stills,
+                                            spoiler_free=self.pages.spoiler_free,
+                                            eager_first=True)
+        return self._slots_md
+
+    def slots_env(self, ep: Episode) -> dict:
+        """A render env for `slots_markdown` and recap `ep`."""
+        return {SLOTS_KEY: [], STILL_OF_KEY: functools.partial(still_name, self.series.root,
+                                                               ep.path)}
 
     def body_html(self, ep: Episode, *, source_lines: bool = False) -> str:
         """The article HTML of an episode. Parsed once: whether its headings move down a
