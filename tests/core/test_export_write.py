@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from pathlib import Path
 
 import pytest
@@ -191,33 +192,53 @@ def test_cancel_single_episode_merge_leaves_export_untouched(tmp_path: Path) -> 
     assert siblings(out) == ["site"]
 
 
-def _fsynced(monkeypatch) -> list[str]:
-    """The names of the files and folders flushed one by one from now on."""
+
+def _fsynced(monkeypatch, log: Path) -> None:
+    """From now on, note the name of each file or folder flushed, in this process or
+    in the workers it forks, in `log`."""
     import os
 
-    flushed: list[str] = []
     real = os.fsync
 
     def fsync(fd: int) -> None:
-        flushed.append(Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(Path(os.readlink(f"/proc/self/fd/{fd}")).name + "\n")
         real(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    return flushed
 
 
-def test_the_stage_is_flushed_at_once_where_the_file_system_allows(tmp_path: Path,
-                                                                    monkeypatch) -> None:
+def _names(log: Path) -> list[str]:
+    return sorted(log.read_text("utf-8").split()) if log.exists() else []
+
+
+def test_flushing_a_stage_flushes_each_file_and_folder_but_the_linked(tmp_path: Path,
+                                                                      monkeypatch) -> None:
     from recapdesk.core import storage
-    from recapdesk.core.storage import folders
 
     stage = tmp_path / "stage"
     (stage / "images").mkdir(parents=True)
     for name in ("a.html", "b.html", "images/c.jpg"):
         (stage / name).write_text(name, "utf-8")
-    flushed = _fsynced(monkeypatch)
-    storage.flush_tree(stage)
-    assert flushed == []  # one syncfs for the whole file system (Linux)
-    monkeypatch.setattr(folders, "_sync_file_system", lambda folder: False)
+    _fsynced(monkeypatch, tmp_path / "log")
     storage.flush_tree(stage, skip={"b.html"})
-    assert sorted(flushed) == ["a.html", "c.jpg", "images", "stage"]
+    assert _names(tmp_path / "log") == ["a.html", "c.jpg", "images", "stage"]
+
+
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "workers"])
+def test_every_file_of_an_export_is_flushed_once(tmp_path: Path, monkeypatch,
+                                                 parallel: bool) -> None:
+    """Before the export is put in place, each of its files is on disk: flushed once,
+    by the worker that wrote it or by the export."""
+    from recapdesk.core.export import workers
+
+    root = copy_sample(tmp_path / "p")
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0 if parallel else math.inf)
+    monkeypatch.setattr(workers, "_threads", lambda: 1)  # forked: the patch goes along
+    log = tmp_path / "log"
+    _fsynced(monkeypatch, log)
+    export(open_project(root), ExportOptions(out=tmp_path / "site"))
+    files = sorted(p.name for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert len(files) > 10
+    flushed = [n for n in _names(log) if n in files]
+    assert flushed == files

@@ -306,7 +306,9 @@ def _image_job(source: Path, names: list[str]) -> list[str]:
 
 
 def _pages_job(indexes: list[int]) -> list[tuple[int, tuple[str, bytes] | Exception]]:
-    """Make these pages: (index, (file name, page) or the error) of each."""
+    """Make these pages and flush them to disk: (index, (file name, page) or the error)
+    of each. (One flush of a file costs about what flushing a batch of them does: the
+    journal's commit; and here it overlaps the other workers' work.)"""
     assert _SHARED is not None
     done: list[tuple[int, tuple[str, bytes] | Exception]] = []
     for index in indexes:
@@ -314,6 +316,9 @@ def _pages_job(indexes: list[int]) -> list[tuple[int, tuple[str, bytes] | Except
             done.append((index, make_page(_SHARED, index)))
         except Exception as exc:
             done.append((index, exc))
+    for _, result in done:
+        if not isinstance(result, Exception):
+            storage.flush_file(_SHARED.stage / result[0])
     return done
 
 
@@ -323,6 +328,7 @@ class Jobs:
     def __init__(self, shared: Shared) -> None:
         self.shared = shared
         self.workers = 1
+        self.flushed: set[str] = set()  # files the workers flushed to disk already
         self.pool: ProcessPoolExecutor | None = None
 
     def start_pool(self, seconds: float, jobs: int) -> bool:
@@ -373,7 +379,10 @@ class Jobs:
         chunks = _chunks(work, sizes, self.workers)
         futures = [self.pool.submit(_pages_job, chunk) for chunk in chunks]
         for future in as_completed(futures):
-            yield from future.result()
+            for index, result in future.result():
+                if not isinstance(result, BaseException):
+                    self.flushed.add(result[0])
+                yield index, result
 
     @staticmethod
     def _as_done(futures: dict[Future, object]) -> Iterator:

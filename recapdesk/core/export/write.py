@@ -160,7 +160,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         done += 1
         yield Progress(done, total, "Putting the export in place")
         # linked files are the last export's, on disk already
-        storage.flush_tree(stage, skip=reuse.linked)
+        storage.flush_tree(stage, skip=reuse.linked | jobs.flushed)
         merged = bool(opts.episodes and out.exists())
         if merged:
             storage.merge_folder(stage, out)

@@ -110,28 +110,9 @@ def flush_file(path: Path) -> None:
         os.fsync(fh.fileno())
 
 
-def _sync_file_system(folder: Path) -> bool:
-    """Flush everything written to the file system that holds `folder` (Linux
-    syncfs: one flush instead of one per file); False when not available."""
-    import ctypes  # (only here: loading it slows every command's start)
-
-    try:
-        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
-    except (OSError, AttributeError):
-        return False
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        return syncfs(fd) == 0
-    finally:
-        os.close(fd)
-
-
 def flush_tree(folder: Path, *, skip: Iterable[str] = ()) -> None:
-    """Flush every file of `folder` (but the relative paths in `skip`) and its folders:
-    the whole file system at once where it can, else file by file."""
+    """Flush every file of `folder` (but the relative paths in `skip`) and its folders."""
     folder = Path(folder)
-    if _sync_file_system(folder):
-        return
     left_out = set(skip)
     folders = [folder]
     for path in folder.rglob("*"):
