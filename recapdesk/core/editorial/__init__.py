@@ -8,8 +8,9 @@ loading the whole analysis would slow every command that checks a project.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from recapdesk.core.lazy_names import lazy_getattr
 
 if TYPE_CHECKING:
     from recapdesk.core.editorial.analysis import (
@@ -44,10 +45,4 @@ __all__ = ["CHECK_IDS", "GOOD", "OK", "PROBLEM", "Check", "Editorial", "NameDrif
            "find_drifts", "series_names"]
 
 
-def __getattr__(name: str) -> Any:
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _HOME)

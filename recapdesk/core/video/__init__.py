@@ -8,8 +8,9 @@ GIL and belongs on a worker thread.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from recapdesk.core.lazy_names import lazy_getattr
 
 # name -> the module that has it; imported on first use, so that importing one module of
 # the package (the window's `timecode`) does not load PyAV and FFmpeg's libraries
@@ -46,10 +47,4 @@ if TYPE_CHECKING:
     from recapdesk.core.video.timecode import format_time, parse_time
 
 
-def __getattr__(name: str) -> Any:
-    module = _WHERE.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _WHERE)
