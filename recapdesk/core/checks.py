@@ -13,7 +13,8 @@ from markdown_it.token import Token
 from recapdesk.core import site_icon
 from recapdesk.core.images import ImageError, probe
 from recapdesk.core.markdown import build_markdown
-from recapdesk.core.markdown.tokens import walk
+from recapdesk.core.markdown.dispatch import FIRST_CHARACTERS
+from recapdesk.core.markdown.tokens import walk_types
 from recapdesk.core.model import SPOILER_LEVELS, STATUSES, Episode, Problem, Series
 from recapdesk.core.paths import resolve_image, still_name
 from recapdesk.core.project import MANIFEST, front_line, still_files
@@ -38,6 +39,14 @@ class _ImageCheck:
         return self.cache[path]
 
 
+_SPOILER_OPEN = frozenset({"container_spoiler_open", "spoiler_open"})
+_CHECKED_TOKENS = _SPOILER_OPEN | {"heading_open", "image", "wikilink", "html_block",
+                                   "html_inline"}
+# what the inline ones among them begin with in the source
+_CHECKED_STARTS = "".join(FIRST_CHARACTERS[rule] for rule in ("spoiler", "image", "wikilink",
+                                                              "html_inline"))
+
+
 def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None,
                   *, tokens: list[Token] | None = None,
                   drifts: Sequence[NameDrift] | None = None) -> list[Problem]:
@@ -57,9 +66,9 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
     if tokens is None:
         tokens = build_markdown().parse(ep.body)
     has_spoilers = False
-    for loc in walk(tokens):
-        token, line = loc.token, ep.body_line + loc.line
-        if token.type in ("container_spoiler_open", "spoiler_open"):
+    for token, at in walk_types(tokens, _CHECKED_TOKENS, _CHECKED_STARTS):
+        line = ep.body_line + at
+        if token.type in _SPOILER_OPEN:
             has_spoilers = True
         elif token.type == "heading_open" and token.tag == "h1":
             add(line, "warning", "level-1 heading: the recap's title is the page's heading, "
@@ -77,8 +86,7 @@ def check_episode(series: Series, ep: Episode, images: _ImageCheck | None = None
     for drift in drifts:
         add(drift.span.line + 1, "warning", drift.message)
     if has_spoilers and ep.spoilers == "none":
-        first = next((ep.body_line + loc.line for loc in walk(tokens)
-                      if loc.token.type in ("container_spoiler_open", "spoiler_open")), 1)
+        first = next((ep.body_line + at for _, at in walk_types(tokens, _SPOILER_OPEN)), 1)
         add(first, "warning", "spoiler markup in a recap marked `spoilers: none`")
     return out
 

@@ -88,3 +88,26 @@ def test_a_rule_added_later_is_tried_everywhere() -> None:
     md.inline.ruler.before("emphasis", "spy", spy)
     md.render("a # b * c")
     assert {"#", "*"} <= set(seen)
+
+
+def test_walk_types_finds_what_a_full_walk_finds() -> None:
+    """A scan that looks into an inline only when its text holds a first character of
+    the wanted tokens finds every one of them, on the lines a full walk gives."""
+    from recapdesk.core.markdown.tokens import walk, walk_types
+
+    wanted = {"image": "image", "wikilink": "wikilink", "html_inline": "html_inline",
+              "spoiler": "spoiler_open", "link": "link_open"}
+    starts = "".join(FIRST_CHARACTERS[rule] for rule in wanted)
+    types = set(wanted.values()) | {"heading_open", "container_spoiler_open"}
+    md = build_markdown()
+    rng = random.Random(20261204)
+    texts = [p.read_text("utf-8") for p in SAMPLES]
+    texts += ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))
+              for _ in range(2000)]
+    found = 0
+    for text in texts:
+        tokens = md.parse(text)
+        full = [(loc.token, loc.line) for loc in walk(tokens) if loc.token.type in types]
+        assert list(walk_types(tokens, types, starts)) == full, repr(text)
+        found += len(full)
+    assert found > 1000

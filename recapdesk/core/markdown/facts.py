@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from recapdesk.core.markdown import build_markdown
-from recapdesk.core.markdown.tokens import walk
+from recapdesk.core.markdown.dispatch import FIRST_CHARACTERS
+from recapdesk.core.markdown.tokens import walk_types
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,8 @@ def cached(body: str) -> BodyFacts | None:
 
 
 def _from_tokens(tokens: list[Token]) -> BodyFacts:
-    images = tuple(str(loc.token.attrGet("src") or "") for loc in walk(tokens)
-                   if loc.token.type == "image")
+    images = tuple(str(token.attrGet("src") or "")
+                   for token, _ in walk_types(tokens, ("image",), FIRST_CHARACTERS["image"]))
     return BodyFacts(images, any(t.type == "heading_open" and t.tag == "h1" for t in tokens))
 
 
