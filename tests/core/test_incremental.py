@@ -332,7 +332,7 @@ def test_files_changed_after_an_export_are_written_again(sample_project: Path,
     make_image(still, size=(1920, 1080), color=(10, 200, 30))  # a new picture, same size
     rendered.clear()
     export(open_project(sample_project), ExportOptions(out=out))
-    assert rendered == []  # the pages are remembered; only the files are put back
+    assert rendered == ["s01e01.md"]  # the edited page is made again, the others linked
     assert "tampered" not in (out / "s01e01.html").read_text("utf-8")
     assert _tree(out) == _cold_export(sample_project, tmp_path / "cold")
 
@@ -340,23 +340,36 @@ def test_files_changed_after_an_export_are_written_again(sample_project: Path,
 def test_a_second_folder_takes_the_pages_of_the_first(sample_project: Path, tmp_path: Path,
                                                       rendered: list[str]) -> None:
     export(open_project(sample_project), ExportOptions(out=tmp_path / "one"))
-    packs = list((sample_project / ".recapdesk" / "cache" / "pages").iterdir())
-    assert [p.suffix for p in packs] == [".pack"]  # one file for all the pages
     rendered.clear()
     export(open_project(sample_project), ExportOptions(out=tmp_path / "two"))
     assert rendered == []
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
-    assert len(list(packs[0].parent.iterdir())) == 2  # one pack per export folder
+    # copied, not linked: the two folders share no file
+    one, two = _inodes(tmp_path / "one"), _inodes(tmp_path / "two")
+    assert not {rel for rel in one if rel.endswith(".html") and two.get(rel) == one[rel]}
+    assert not (sample_project / ".recapdesk" / "cache" / "pages").exists()
 
 
-@pytest.mark.parametrize("damage", [b"", b"not json\n", b'{"version": "1", "pages": '
-                                    b'{"x": [0, 99]}}\n', b"\xff\xfe\n"], ids=repr)
-def test_a_damaged_page_pack_only_costs_time(sample_project: Path, tmp_path: Path,
-                                             rendered: list[str], damage: bytes) -> None:
+def test_a_page_changed_in_another_folder_is_made_again(sample_project: Path,
+                                                        tmp_path: Path,
+                                                        rendered: list[str]) -> None:
     export(open_project(sample_project), ExportOptions(out=tmp_path / "one"))
-    for pack in (sample_project / ".recapdesk" / "cache" / "pages").iterdir():
-        data = pack.read_bytes()
-        pack.write_bytes(damage + data[data.index(b"\n") + 1:][:50])
+    (tmp_path / "one" / "s01e02.html").write_text("edited by hand", "utf-8")
+    (tmp_path / "one" / "s01e03.html").unlink()
+    rendered.clear()
+    export(open_project(sample_project), ExportOptions(out=tmp_path / "two"))
+    assert sorted(rendered) == ["s01e02.md", "s01e03.md"]
+    assert _tree(tmp_path / "two") == _cold_export(sample_project, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("damage", ["", "not json", '{"version": "1", "folder": 7, "files": '
+                                    '{"s01e01.html": {"key": 5}}}', '{"files": []}'],
+                         ids=repr)
+def test_a_damaged_export_record_only_costs_time(sample_project: Path, tmp_path: Path,
+                                                 rendered: list[str], damage: str) -> None:
+    export(open_project(sample_project), ExportOptions(out=tmp_path / "one"))
+    for record in (sample_project / ".recapdesk" / "cache" / "exports").iterdir():
+        record.write_text(damage, "utf-8")
     rendered.clear()
     export(open_project(sample_project), ExportOptions(out=tmp_path / "two"))
     assert sorted(rendered) == ["s01e01.md", "s01e02.md", "s01e03.md"]

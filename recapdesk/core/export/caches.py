@@ -6,9 +6,9 @@ a cache that cannot be read is ignored, one that cannot be written is skipped.
 - the facts of each body (its images, its level-1 headings), so planning need not
   parse every recap (`load_facts`, `save_facts`);
 - each episode's problems and each still's full decode (`RememberedChecks`, `checked`);
-- each page under a key of everything it is made of, and a record of the files of the
-  last export to each folder, which are hard-linked into the next one when still
-  right (`Reuse`).
+- a record of the files of the last export to each folder, each under a key of
+  everything it is made of: those still right are hard-linked into the next export to
+  that folder, or copied into an export to another (`Reuse`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from recapdesk.core.resources import resource_path
 if TYPE_CHECKING:
     from recapdesk.core.export.plan import ExportPlan
 
-CACHE_VERSION = "1"  # of the export caches (pages, facts, records of earlier exports)
+CACHE_VERSION = "1"  # of the export caches (facts, records of earlier exports)
 
 
 def write_cache(path: Path, text: str) -> None:
@@ -259,103 +259,39 @@ def _file_id(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-class PagePacks:
-    """The pages of each export folder's last export, in one file per folder
-    (`pages/<folder>.pack`: a JSON line of each page's key, offset and length, then the
-    pages' bytes): a page is found again by its key, whichever export made it. One file
-    rather than one per page: making a file costs far more than writing its bytes."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self._index: dict[str, tuple[Path, int, int]] | None = None
-
-    @staticmethod
-    def _header(path: Path) -> tuple[dict[str, list[int]], int]:
-        """(key → [offset, length], where the pages start) of a pack."""
-        with open(path, "rb") as fh:
-            line = fh.readline()
-        header = json.loads(line)
-        if header.get("version") != CACHE_VERSION:
-            raise ValueError("another version")
-        return header["pages"], len(line)
-
-    def index(self) -> dict[str, tuple[Path, int, int]]:
-        """Where each remembered page is: (pack, offset, length) by key."""
-        if self._index is None:
-            self._index = {}
-            try:
-                packs = sorted(self.folder.glob("*.pack"))
-            except OSError:
-                packs = []
-            for pack in packs:
-                try:
-                    pages, start = self._header(pack)
-                    for key, (offset, length) in pages.items():
-                        self._index[str(key)] = (pack, start + int(offset), int(length))
-                except (OSError, ValueError, TypeError, KeyError, AttributeError):
-                    continue  # an unreadable pack only costs time
-        return self._index
-
-    def page(self, key: str) -> bytes | None:
-        """The bytes of the page remembered under `key`, or None."""
-        where = self.index().get(key)
-        if where is None:
-            return None
-        pack, offset, length = where
-        try:
-            with open(pack, "rb") as fh:
-                fh.seek(offset)
-                data = fh.read(length)
-        except OSError:
-            return None
-        return data if len(data) == length else None
-
-    def save(self, name: str, pages: dict[str, bytes], keep: set[str]) -> None:
-        """Write pack `name` with these pages; forget packs of no export that is kept
-        (`keep`: the pack names of the exports on record) and pages of the old form."""
-        index: dict[str, list[int]] = {}
-        blobs: list[bytes] = []
-        offset = 0
-        for key, raw in pages.items():
-            index[key] = [offset, len(raw)]
-            blobs.append(raw)
-            offset += len(raw)
-        header = json.dumps({"version": CACHE_VERSION, "pages": index}).encode() + b"\n"
-        write_cache(self.folder / f"{name}.pack", header + b"".join(blobs))
-        try:
-            for old in [*self.folder.glob("*.pack"), *self.folder.glob("*.html")]:
-                if old.suffix == ".html" or old.stem not in keep:
-                    storage.remove(old, quiet=True)
-        except OSError:
-            pass
-
-
 class Reuse:
-    """What an earlier export made that is still right: pages remembered by a key of
-    everything they are made from, and files of the last export to the same folder
-    (hard-linked into the new one: no writing, no flushing to disk again)."""
+    """What an earlier export made that is still right: the files of the last export to
+    each folder, recorded with a key of everything they are made from. Those of the
+    same folder are hard-linked into the new export (no writing, no flushing to disk
+    again); a page another folder holds is copied from there. A file changed since it
+    was exported is never taken: its page is made again."""
 
     def __init__(self, plan: ExportPlan) -> None:
         self.plan = plan
         self.series = plan.series
         cache = self.series.state_dir / "cache"
-        self.packs = PagePacks(cache / "pages")
+        self.old_pages = cache / "pages"  # where earlier versions kept pages
         self.records_dir = cache / "exports"
-        folder = os.path.normcase(os.path.abspath(plan.out)).encode("utf-8", "surrogatepass")
+        self.folder = os.path.normcase(os.path.abspath(plan.out))
+        folder = self.folder.encode("utf-8", "surrogatepass")
         self.record_file = self.records_dir / f"{hashlib.sha256(folder).hexdigest()[:32]}.json"
-        self.previous = self._load(self.record_file)
+        self.previous = self._load(self.record_file)[1]
         self.current: dict[str, dict] = {}
-        self.pages: dict[str, bytes] = {}  # the pages of this export, by key
         self.linked: set[str] = set()
+        self._elsewhere: dict[str, list[tuple[Path, list]]] | None = None
         self.site = self._site_key()
 
     @staticmethod
-    def _load(path: Path) -> dict[str, dict]:
+    def _load(path: Path) -> tuple[str, dict[str, dict]]:
+        """(the folder, its files) of an export record; nothing when it cannot be read."""
         try:
             data = json.loads(path.read_text("utf-8"))
-            return data["files"] if data.get("version") == CACHE_VERSION else {}
+            if data.get("version") == CACHE_VERSION and isinstance(data["files"], dict):
+                folder = data.get("folder")
+                return folder if isinstance(folder, str) else "", data["files"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return {}
+            pass
+        return "", {}
 
     def _site_key(self) -> str:
         """Everything a page is made of besides its own episode."""
@@ -409,33 +345,43 @@ class Reuse:
     def wrote(self, rel: str, key: str, path: Path) -> None:
         self.current[rel] = {"key": key, "file": _file_id(path)}
 
-    def _page_bytes(self, key: str) -> bytes | None:
-        return self.pages.get(key) or self.packs.page(key)
+    def _exported_pages(self) -> dict[str, list[tuple[Path, list]]]:
+        """Where the exports on record put each page: (file, file id) by page key."""
+        if self._elsewhere is None:
+            self._elsewhere = {}
+            try:
+                records = sorted(self.records_dir.glob("*.json"))
+            except OSError:
+                records = []
+            for record in records:
+                folder, files = self._load(record)
+                if not folder:
+                    continue
+                for rel, entry in files.items():
+                    if isinstance(entry, dict) and isinstance(entry.get("key"), str) \
+                            and not rel.startswith("images/"):
+                        self._elsewhere.setdefault(entry["key"], []).append(
+                            (Path(folder) / rel, entry.get("file")))
+        return self._elsewhere
 
-    def cached_page(self, key: str) -> str | None:
-        """The page made under `key` by this export or an earlier one, or None."""
-        raw = self._page_bytes(key)
-        try:
-            return raw.decode("utf-8") if raw is not None else None
-        except UnicodeDecodeError:
-            return None
-
-    def store_page(self, key: str, raw: bytes) -> None:
-        """Remember a page of this export (written to the pack when the export is in
-        place)."""
-        self.pages[key] = raw
+    def cached_page(self, key: str) -> bytes | None:
+        """The page an earlier export made under `key`, read from the folder it went to
+        if that file is still as exported; else None."""
+        for path, file_id in self._exported_pages().get(key, []):
+            try:
+                if path.is_symlink() or _file_id(path) != file_id:
+                    continue
+                raw = path.read_bytes()
+                if _file_id(path) == file_id:  # (not written to while read)
+                    return raw
+            except OSError:
+                continue
+        return None
 
     def save(self, merged: bool) -> None:
-        """The export is in place: remember what it holds (its record, and its pages in
-        its pack); forget the packs of folders no export record names."""
+        """The export is in place: remember what it holds (the record of its folder)."""
         files = {**self.previous, **self.current} if merged else self.current
-        write_cache(self.record_file, json.dumps({"version": CACHE_VERSION, "files": files}))
-        keys = {entry.get("key") for rel, entry in files.items()
-                if not rel.startswith("images/")}
-        pages = {}
-        for key in sorted(k for k in keys if isinstance(k, str)):
-            raw = self._page_bytes(key)
-            if raw is not None:
-                pages[key] = raw
-        keep = {record.stem for record in self.records_dir.glob("*.json")}
-        self.packs.save(self.record_file.stem, pages, keep)
+        write_cache(self.record_file, json.dumps({"version": CACHE_VERSION,
+                                                  "folder": self.folder, "files": files}))
+        if self.old_pages.is_dir():
+            storage.remove_tree(self.old_pages)

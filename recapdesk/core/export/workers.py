@@ -186,17 +186,15 @@ def page_html(shared: Shared, ep: Episode) -> str:
     return html
 
 
-def make_page(shared: Shared, index: int) -> tuple[str, bytes]:
+def make_page(shared: Shared, index: int) -> str:
     """Render the plan's `index`th recap (finish it, when its body was rendered while it
-    was checked) and write it into the stage; returns (its file name, the page's
-    bytes)."""
+    was checked) and write it into the stage; returns its file name."""
     ep = shared.plan.targets[index]
     body = shared.plan.bodies.get(ep.path)
     html = page_html(shared, ep) if body is None else finish_page(shared, ep, body)
     name = page_name(ep)
-    raw = html.encode("utf-8")
-    storage.write_staged(shared.stage / name, raw)
-    return name, raw
+    storage.write_staged(shared.stage / name, html)
+    return name
 
 
 # --- checks of recaps not checked before -------------------------------------------
@@ -305,12 +303,12 @@ def _image_job(source: Path, names: list[str]) -> list[str]:
     return make_image(_SHARED, source, names)
 
 
-def _pages_job(indexes: list[int]) -> list[tuple[int, tuple[str, bytes] | Exception]]:
-    """Make these pages and flush them to disk: (index, (file name, page) or the error)
-    of each. (One flush of a file costs about what flushing a batch of them does: the
+def _pages_job(indexes: list[int]) -> list[tuple[int, str | Exception]]:
+    """Make these pages and flush them to disk: (index, file name or the error) of
+    each. (One flush of a file costs about what flushing a batch of them does: the
     journal's commit; and here it overlaps the other workers' work.)"""
     assert _SHARED is not None
-    done: list[tuple[int, tuple[str, bytes] | Exception]] = []
+    done: list[tuple[int, str | Exception]] = []
     for index in indexes:
         try:
             done.append((index, make_page(_SHARED, index)))
@@ -318,7 +316,7 @@ def _pages_job(indexes: list[int]) -> list[tuple[int, tuple[str, bytes] | Except
             done.append((index, exc))
     for _, result in done:
         if not isinstance(result, Exception):
-            storage.flush_file(_SHARED.stage / result[0])
+            storage.flush_file(_SHARED.stage / result)
     return done
 
 
@@ -356,10 +354,9 @@ class Jobs:
                    for image, names in jobs}
         yield from self._as_done(futures)
 
-    def pages(self, work: list[int]
-              ) -> Iterator[tuple[int, tuple[str, bytes] | BaseException]]:
-        """Render and write the plan's recaps at these indexes; yields (index, (file
-        name, page) or the error) as each is done. A few pages are made in this process,
+    def pages(self, work: list[int]) -> Iterator[tuple[int, str | BaseException]]:
+        """Render and write the plan's recaps at these indexes; yields (index, file name
+        or the error) as each is done. A few pages are made in this process,
         even when the stills needed the pool."""
         targets = self.shared.plan.targets
         few = not worth_a_pool(estimate([], [targets[i] for i in work],
@@ -381,7 +378,7 @@ class Jobs:
         for future in as_completed(futures):
             for index, result in future.result():
                 if not isinstance(result, BaseException):
-                    self.flushed.add(result[0])
+                    self.flushed.add(result)
                 yield index, result
 
     @staticmethod

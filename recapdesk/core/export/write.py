@@ -94,11 +94,11 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
                 done += 1
                 yield Progress(done, total, f"Page {name} (unchanged)")
                 continue
-            html = reuse.cached_page(key)
-            if html is None:
+            page = reuse.cached_page(key)
+            if page is None:
                 page_work.append((index, key))
                 continue
-            storage.write_staged(stage / name, html)
+            storage.write_staged(stage / name, page)
             reuse.wrote(name, key, stage / name)
             done += 1
             yield Progress(done, total, f"Page {name}")
@@ -124,9 +124,8 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         for index, result in jobs.pages(list(page_keys)):
             if isinstance(result, BaseException):
                 raise result
-            name, raw = result
+            name = result
             reuse.wrote(name, page_keys[index], stage / name)
-            reuse.store_page(page_keys[index], raw)
             done += 1
             yield Progress(done, total, f"Page {name}")
         jobs.close()
