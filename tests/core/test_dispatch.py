@@ -11,7 +11,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from recapdesk.core.markdown import build_markdown
-from recapdesk.core.markdown.dispatch import FIRST_CHARACTERS
+from recapdesk.core.markdown.dispatch import BLOCK_FIRST_CHARACTERS, FIRST_CHARACTERS
 from recapdesk.core.resources import resource_path
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -20,9 +20,11 @@ SAMPLES = sorted((resource_path("sample") / "episodes").glob("*.md"))
 
 
 def every_rule_everywhere(md: MarkdownIt) -> MarkdownIt:
-    """`md` with markdown-it's own inline loop back (the dispatching one removed)."""
+    """`md` with markdown-it's own inline and block loops back (the dispatching ones
+    removed)."""
     del md.inline.tokenize
     del md.inline.skipToken
+    del md.block.tokenize
     return md
 
 
@@ -33,10 +35,14 @@ def pair(**options: object) -> tuple[MarkdownIt, MarkdownIt]:
 def test_the_dialect_uses_the_dispatching_loop() -> None:
     md = build_markdown()
     assert "tokenize" in vars(md.inline) and "skipToken" in vars(md.inline)
+    assert "tokenize" in vars(md.block)
     names = {rule.name for rule in md.inline.ruler.__rules__ if rule.enabled}
     # every rule of the dialect but `text` has its first characters listed: none of them
     # is silently tried everywhere
     assert names - {"text"} <= set(FIRST_CHARACTERS)
+    # and so has every block rule but those that can start a line with anything
+    blocks = {rule.name for rule in md.block.ruler.__rules__ if rule.enabled}
+    assert blocks - {"table", "code", "lheading", "paragraph"} <= set(BLOCK_FIRST_CHARACTERS)
 
 
 def test_commonmark_spec_examples_render_the_same() -> None:
@@ -58,15 +64,22 @@ ALPHABET = ["*", "_", "~", "~~", "|", "||", "[", "]", "[[", "]]", "(", ")", "!",
             "[^1]", "[^1]: note\n", "<", ">", "<b>", "</b>", "&", "&amp;", "`", "``", "\\",
             "\n", "\n\n", " ", "  ", "#", ":", "-", "a", "word", "é", "한", "http://x.y",
             "<http://x.y>", "![a](s.jpg)", "[l](u)", "[[s01e01]]", "[[s01e01|the pilot]]",
-            "::: spoiler\n", ":::\n", "> ", "1. ", "| a | b |\n|---|---|\n"]
+            "::: spoiler\n", ":::\n", "> ", "1. ", "| a | b |\n|---|---|\n",
+            "::: also-read\n", "[01:02] ", "[1:02:03] note\n", "    ", "\t", "```\n", "~~~\n",
+            "***\n", "---\n", "___\n", "===\n", "+ ", "2) ", "# ", "## ", "<div>\n",
+            "<!-- c -->\n", "[r]: /u\n", "[^n]: note\n", "\n- ", "\n> "]
 
 
-def test_random_markup_renders_the_same() -> None:
+@pytest.mark.parametrize("options", [{}, {"time_notes": True, "source_lines": True}],
+                         ids=["export", "preview"])
+def test_random_markup_renders_the_same(options: dict) -> None:
     rng = random.Random(20261125)
-    fast, slow = pair()
+    fast, slow = pair(**options)
     for _ in range(3000):
         text = "".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40)))
         assert fast.render(text) == slow.render(text), repr(text)
+        assert [(t.type, t.map, t.content) for t in fast.parse(text)] \
+            == [(t.type, t.map, t.content) for t in slow.parse(text)], repr(text)
 
 
 def test_deep_nesting_is_cut_the_same_way() -> None:
@@ -88,6 +101,19 @@ def test_a_rule_added_later_is_tried_everywhere() -> None:
     md.inline.ruler.before("emphasis", "spy", spy)
     md.render("a # b * c")
     assert {"#", "*"} <= set(seen)
+
+
+def test_a_block_rule_added_later_is_tried_on_every_line() -> None:
+    lines: list[str] = []
+
+    def spy(state, start: int, end: int, silent: bool) -> bool:
+        lines.append(state.src[state.bMarks[start] + state.tShift[start]])
+        return False
+
+    md = build_markdown()
+    md.block.ruler.before("fence", "spy", spy)
+    assert md.render("# a\n\n> b\n\nc\n") == build_markdown().render("# a\n\n> b\n\nc\n")
+    assert {"#", ">", "b", "c"} <= set(lines)
 
 
 def test_walk_types_finds_what_a_full_walk_finds() -> None:

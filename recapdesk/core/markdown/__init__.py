@@ -14,7 +14,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
 from recapdesk.core.markdown.also_read import also_read_plugin
-from recapdesk.core.markdown.dispatch import dispatch_inline_rules
+from recapdesk.core.markdown.dispatch import dispatch_block_rules, dispatch_inline_rules
 from recapdesk.core.markdown.figures import ImageRef, ImageResolver, StillOf, figures_plugin
 from recapdesk.core.markdown.headings import heading_ids_plugin
 from recapdesk.core.markdown.links import no_nested_links_plugin
@@ -106,4 +106,5 @@ def build_markdown(
     if source_lines:
         sourcemap_plugin(md, line_offset=line_offset)
     dispatch_inline_rules(md)
+    dispatch_block_rules(md)
     return md
