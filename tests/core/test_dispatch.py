@@ -67,7 +67,8 @@ ALPHABET = ["*", "_", "~", "~~", "|", "||", "[", "]", "[[", "]]", "(", ")", "!",
             "::: spoiler\n", ":::\n", "> ", "1. ", "| a | b |\n|---|---|\n",
             "::: also-read\n", "[01:02] ", "[1:02:03] note\n", "    ", "\t", "```\n", "~~~\n",
             "***\n", "---\n", "___\n", "===\n", "+ ", "2) ", "# ", "## ", "<div>\n",
-            "<!-- c -->\n", "[r]: /u\n", "[^n]: note\n", "\n- ", "\n> "]
+            "<!-- c -->\n", "[r]: /u\n", "[^n]: note\n", "\n- ", "\n> ", "Seo-rin", "=", "+",
+            "$", "%", "@", "{", "}", ":)", "a-", "-b", "[a-b]", "[a]: <u-v>", "](u-v)"]
 
 
 @pytest.mark.parametrize("options", [{}, {"time_notes": True, "source_lines": True}],
@@ -98,9 +99,11 @@ def test_a_rule_added_later_is_tried_everywhere() -> None:
         return False
 
     md = build_markdown()
+    md.render("Seo-rin")
+    assert not md.inline.terminator_re.match("-")  # no rule of the dialect starts at "-"
     md.inline.ruler.before("emphasis", "spy", spy)
-    md.render("a # b * c")
-    assert {"#", "*"} <= set(seen)
+    md.render("a # b * c-d")
+    assert {"#", "*", "-"} <= set(seen)  # markdown-it's own stops are back
 
 
 def test_a_block_rule_added_later_is_tried_on_every_line() -> None:

@@ -65,12 +65,19 @@ Rule = Callable[[StateInline, bool], bool]
 
 class _Table:
     """The rules to try per character, rebuilt when the rule chain or the `text` rule's
-    stop characters change."""
+    stop characters change.
+
+    It also narrows those stop characters to the ones a rule of the chain can start at
+    (and `]`, which ends link labels): markdown-it stops its `text` rule at every
+    character any extension might want (`-`, `:`, `#`, …), and at each the loop found
+    no rule and went on, one character at a time. Hyphenated names made that a third
+    of the inline loop's stops."""
 
     def __init__(self, parser: ParserInline) -> None:
         self.parser = parser
         self.rules: list[Rule] | None = None
         self.terminators: re.Pattern[str] | None = None
+        self.full: re.Pattern[str] = parser.terminator_re  # markdown-it's own stops
         self.named: list[tuple[str, Rule]] = []
         self.by_char: dict[str, list[Rule]] = {}
 
@@ -78,13 +85,26 @@ class _Table:
         parser = self.parser
         rules = parser.ruler.getRules("")
         if rules is not self.rules or parser.terminator_re is not self.terminators:
-            self.rules, self.terminators = rules, parser.terminator_re
+            if parser.terminator_re is not self.terminators:  # set by markdown-it
+                self.full = parser.terminator_re
+            self.rules = rules
             enabled = [(r.name, r.fn) for r in parser.ruler.__rules__ if r.enabled]
             if [fn for _, fn in enabled] != list(rules):  # an order we cannot follow
                 enabled = [("", fn) for fn in rules]
             self.named = enabled
+            parser.terminator_re = self.terminators = self._stops()
             self.by_char = {}
         return self.by_char
+
+    def _stops(self) -> re.Pattern[str]:
+        """markdown-it's stop characters less those no rule of the chain starts at (all
+        of them when a rule's first characters are not known)."""
+        names = [name for name, _ in self.named if name != "text"]
+        if not all(name in FIRST_CHARACTERS for name in names):
+            return self.full
+        wanted = {"]", *(ch for name in names for ch in FIRST_CHARACTERS[name])}
+        kept = "".join(sorted(ch for ch in wanted if self.full.match(ch)))
+        return re.compile(f"[{re.escape(kept)}]") if kept else self.full
 
     def build(self, ch: str) -> list[Rule]:
         """The rules that may match at `ch`, in chain order."""
