@@ -260,6 +260,7 @@ def test_check_reads_no_prose_of_recaps_without_a_suspect_word(make_project) -> 
     assert proc.returncode == 0, proc.stderr
     loaded = proc.stdout.strip().splitlines()[-1]
     assert "drift_check" in loaded and "analysis" not in loaded and "keyphrase" not in loaded
+    assert "prose" not in loaded and "results" not in loaded  # nor the prose model
 
 
 def test_real_names_are_good_and_the_sample_has_no_name_warning(sample_project: Path

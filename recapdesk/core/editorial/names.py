@@ -23,11 +23,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from recapdesk.core.editorial.prose import Prose, Span
-from recapdesk.core.editorial.results import GOOD, OK, PROBLEM, Check, NameFix
 from recapdesk.core.editorial.words import WORD, Word, words
 from recapdesk.core.model import Series
+
+if TYPE_CHECKING:  # (not imported for `check`'s pre-scan, which most recaps stop at)
+    from recapdesk.core.editorial.prose import Prose, Span
+    from recapdesk.core.editorial.results import Check
 
 __all__ = ["NameDrift", "find_drifts", "may_drift", "names_check", "series_names"]
 
@@ -226,6 +229,8 @@ def find_drifts(prose: Prose, names: Sequence[str],
 
 def names_check(drifts: Sequence[NameDrift], names: Sequence[str]) -> Check:
     """The `names` check: a problem with the suggestions when a name drifts."""
+    from recapdesk.core.editorial.results import GOOD, OK, PROBLEM, Check, NameFix
+
     if not names:
         return Check("names", "names", OK, "Add `cast:` and `characters:` to recapdesk.yaml "
                                            "to check how names are spelled.")
