@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import normalize as markdown_it_normalize
 
 from recapdesk.core.markdown import build_markdown
 from recapdesk.core.markdown.dispatch import BLOCK_FIRST_CHARACTERS, FIRST_CHARACTERS
@@ -21,10 +22,11 @@ SAMPLES = sorted((resource_path("sample") / "episodes").glob("*.md"))
 
 def every_rule_everywhere(md: MarkdownIt) -> MarkdownIt:
     """`md` with markdown-it's own inline and block loops back (the dispatching ones
-    removed)."""
+    removed), and its own `normalize` rule."""
     del md.inline.tokenize
     del md.inline.skipToken
     del md.block.tokenize
+    md.core.ruler.at("normalize", markdown_it_normalize)
     return md
 
 
@@ -68,7 +70,8 @@ ALPHABET = ["*", "_", "~", "~~", "|", "||", "[", "]", "[[", "]]", "(", ")", "!",
             "::: also-read\n", "[01:02] ", "[1:02:03] note\n", "    ", "\t", "```\n", "~~~\n",
             "***\n", "---\n", "___\n", "===\n", "+ ", "2) ", "# ", "## ", "<div>\n",
             "<!-- c -->\n", "[r]: /u\n", "[^n]: note\n", "\n- ", "\n> ", "Seo-rin", "=", "+",
-            "$", "%", "@", "{", "}", ":)", "a-", "-b", "[a-b]", "[a]: <u-v>", "](u-v)"]
+            "$", "%", "@", "{", "}", ":)", "a-", "-b", "[a-b]", "[a]: <u-v>", "](u-v)",
+            "\r\n", "\r", "\0", "\r\r\n"]
 
 
 @pytest.mark.parametrize("options", [{}, {"time_notes": True, "source_lines": True}],

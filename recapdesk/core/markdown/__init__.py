@@ -18,6 +18,7 @@ from recapdesk.core.markdown.dispatch import dispatch_block_rules, dispatch_inli
 from recapdesk.core.markdown.figures import ImageRef, ImageResolver, StillOf, figures_plugin
 from recapdesk.core.markdown.headings import heading_ids_plugin
 from recapdesk.core.markdown.links import no_nested_links_plugin
+from recapdesk.core.markdown.normalize import quick_normalize
 from recapdesk.core.markdown.sanitize import sanitize
 from recapdesk.core.markdown.sourcemap import sourcemap_plugin
 from recapdesk.core.markdown.spoilers import (
@@ -107,4 +108,5 @@ def build_markdown(
         sourcemap_plugin(md, line_offset=line_offset)
     dispatch_inline_rules(md)
     dispatch_block_rules(md)
+    quick_normalize(md)
     return md
