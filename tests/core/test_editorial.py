@@ -244,6 +244,25 @@ def test_check_finds_every_drift_the_analysis_finds(make_project) -> None:
             + [False] * (2 if still_texts is None else 1)
 
 
+def test_pieces_found_innocent_do_not_hide_a_later_drift() -> None:
+    """The pre-scan remembers pieces of text without a suspect word; a later text with
+    the same pieces and one near miss still may drift, and the answers are the same
+    as without the memory."""
+    from recapdesk.core.editorial.names import _index, _suspects, may_drift
+
+    names = ("Eun-soo", "Han So-hee", "Jun-ho")
+    clean = "Jun-ho and Eun-soo take the ferry. Han So-hee plays her, well."
+    texts = [clean, clean + " Later Eunsoo sings.", clean, "eun-Soo's song", "Eun Soo",
+             "Junho", "Jun-ho-ya laughs", clean.upper(), "Han Sohee"]
+    for text in texts:
+        expected = bool(_suspects(_index(names), [text]))
+        assert may_drift(names, [text]) == expected, text
+        assert may_drift(names, [clean, text]) == expected, text
+    assert _index(names).innocent  # (remembered)
+    assert [may_drift(names, [t]) for t in texts] == \
+        [False, True, False, True, True, True, False, False, True]
+
+
 def test_check_reads_no_prose_of_recaps_without_a_suspect_word(make_project) -> None:
     """The analysis' modules (keyphrase, readability…) are not even loaded by `check`
     for recaps in which no word is a near miss of a name."""

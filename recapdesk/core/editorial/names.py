@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from recapdesk.core.editorial.words import WORD, Word, words
@@ -66,6 +66,9 @@ class _Index:
     by_key: dict[str, str]  # part without hyphens, lower case -> the part
     fuzzy: tuple[tuple[str, str], ...]  # (key, part) of the hyphenated parts
     pair_heads: frozenset[str]  # lower-case first halves of hyphenated keys ("eun")
+    # pieces of text (between white space) found to hold no suspect word: most of a
+    # recap's were in the recaps before it
+    innocent: set[str] = field(default_factory=set)
 
 
 @functools.lru_cache(maxsize=8)
@@ -169,14 +172,26 @@ def _scan(index: _Index, ws: Sequence[Word], prose: Prose, found: list[NameDrift
                                    prose.place(a.start, length)))
 
 
+def _pieces(texts: Sequence[str]) -> set[str]:
+    """The distinct pieces of these texts between white space (a word never spans it:
+    the words of the pieces are all of the texts' words)."""
+    pieces: set[str] = set()
+    for text in texts:
+        pieces.update(text.split())
+    return pieces
+
+
 def _suspects(index: _Index, texts: Sequence[str]) -> set[str]:
     """The words of these texts that are near misses, or could begin a spaced name
     ("Eun" of "Eun Soo"): a block without any of them has no drift, so is not scanned
     word by word (most blocks of most recaps)."""
-    # (a word never spans white space: the words of the distinct pieces are all of them)
-    pieces: set[str] = set()
-    for text in texts:
-        pieces.update(text.split())
+    return _suspects_in(index, _pieces(texts))
+
+
+_INNOCENT_MAX = 50_000
+
+
+def _suspects_in(index: _Index, pieces: set[str]) -> set[str]:
     suspects = set()
     for text in set(WORD.findall(" ".join(pieces))):
         if not text[0].isupper() and "-" not in text \
@@ -190,8 +205,18 @@ def _suspects(index: _Index, texts: Sequence[str]) -> set[str]:
 
 def may_drift(names: Sequence[str], texts: Sequence[str]) -> bool:
     """Whether any word of these texts is a suspect (`_suspects`): False proves that
-    prose read from them holds no near miss."""
-    return bool(names) and bool(_suspects(_index(tuple(names)), texts))
+    prose read from them holds no near miss. (Pieces of text found innocent before are
+    not looked at again.)"""
+    if not names:
+        return False
+    index = _index(tuple(names))
+    new = _pieces(texts) - index.innocent
+    if _suspects_in(index, new):
+        return True
+    if len(index.innocent) > _INNOCENT_MAX:
+        index.innocent.clear()
+    index.innocent.update(new)
+    return False
 
 
 def find_drifts(prose: Prose, names: Sequence[str],
