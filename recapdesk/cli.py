@@ -218,7 +218,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     hugo = args.format == "hugo"
     started = time.perf_counter()
     try:
-        the_plan = plan_hugo(series, options) if hugo else plan(series, options)
+        the_plan = plan_hugo(series, options) if hugo else plan(series, options,
+                                                                  make_pages=True)
     except ExportError as exc:
         _err(f"recapdesk export: {exc}")
         return 2

@@ -96,7 +96,8 @@ class PlanJob(QThread):
             options = self.options
             if self.current is not None:
                 options = dataclasses.replace(options, episodes=[_ident(series, self.current)])
-            self.planned.emit(plan_hugo(series, options) if self.hugo else plan(series, options))
+            self.planned.emit(plan_hugo(series, options) if self.hugo
+                              else plan(series, options, make_pages=True))
         except (ExportError, ProjectError) as exc:
             self.failed.emit(one_line(exc))
         except OSError as exc:
@@ -523,6 +524,8 @@ class ExportDialog(QDialog):
         self._plan_seconds = time.perf_counter() - self._plan_started
         self._end_plan_job()
         if self._cancelled:
+            if isinstance(the_plan, ExportPlan):
+                the_plan.discard()  # the pages made ahead
             self._finish_cancelled()
             return
         errors = [p for p in the_plan.problems if p.is_error]

@@ -215,7 +215,7 @@ def test_cancelling_a_parallel_export_changes_nothing(project: Path, tmp_path: P
     for n in range(1, 5):
         (project / "stills" / f"e{n:02d}-1.jpg").touch()  # every still made again
     monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
-    steps = write(plan(open_project(project), ExportOptions(out=out)))
+    steps = write(plan(open_project(project), ExportOptions(out=out), make_pages=True))
     for step in steps:
         if step.message.startswith("Image ") and "unchanged" not in step.message:
             break
@@ -223,3 +223,60 @@ def test_cancelling_a_parallel_export_changes_nothing(project: Path, tmp_path: P
     assert pools
     assert _tree(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["site"]
+
+
+def _stages(out: Path) -> list[str]:
+    """Hidden build folders left beside an export folder."""
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def test_pages_made_while_checking_are_the_pages_of_a_serial_export(
+        project: Path, tmp_path: Path, monkeypatch, make_image) -> None:
+    """A site's pages are made whole by the check workers, their images placed as if no
+    other recap had any; a page whose images the export names otherwise (two stills of
+    one name: the later becomes `-2`) is made again, and the site is the serial one."""
+    make_image(project / "episodes" / "e01-1.jpg", (1280, 720), color=(200, 10, 10))
+    clash = project / "episodes" / "s01e07.md"
+    clash.write_text(clash.read_text("utf-8") + "\n![Same name](e01-1.jpg)\n", "utf-8")
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", math.inf)
+    serial = _cold(project, tmp_path / "serial")
+    assert "images/e01-1-2.jpg" in serial
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
+    shutil.rmtree(project / ".recapdesk", ignore_errors=True)
+    forget_facts()
+    out = tmp_path / "site"
+    the_plan = plan(open_project(project), ExportOptions(out=out), make_pages=True)
+    stage = the_plan.stage
+    assert stage is not None and stage.parent == out.parent
+    made = {path.name for path in the_plan.staged}
+    assert len(made) == 11 and "s01e07.md" not in made  # its still is named e01-1-2
+    assert {"s01e01.md", "s01e02.md"} <= made  # pages with stills too
+    assert sorted(p.name for p in stage.iterdir()) == sorted(the_plan.staged.values())
+    assert not set(the_plan.bodies) & set(the_plan.staged)  # their bodies stay behind
+    for _ in write(the_plan):
+        pass
+    assert _tree(out) == serial
+    assert _stages(out) == []
+
+
+def test_pages_made_ahead_go_with_a_plan_that_is_not_written(
+        project: Path, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(workers, "MIN_POOL_WORK_SECONDS", 0.0)
+    out = tmp_path / "site"
+    the_plan = plan(open_project(project), ExportOptions(out=out), make_pages=True)
+    assert the_plan.staged and _stages(out)
+    the_plan.discard()
+    assert _stages(out) == [] and the_plan.take_stage() is None
+    the_plan = plan(open_project(project), ExportOptions(out=out), make_pages=True)
+    assert _stages(out)
+    del the_plan  # dropped: its stage goes with it
+    assert _stages(out) == []
+    # a plan stopped by errors keeps nothing (forced later, its pages are made again)
+    bad = project / "episodes" / "s01e05.md"
+    bad.write_text(bad.read_text("utf-8").replace("season: 1\n", "season: one\n"), "utf-8")
+    blocked = plan(open_project(project), ExportOptions(out=out), make_pages=True)
+    assert blocked.blocked and blocked.stage is None and _stages(out) == []
+    blocked.options.force = True
+    for _ in write(blocked):
+        pass
+    assert (out / "s01e05.html").is_file() and _stages(out) == []

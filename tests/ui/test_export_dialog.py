@@ -373,6 +373,25 @@ def test_export_again_after_a_cancel(qtbot, sample_project: Path, settings: QSet
     assert dialog.message.text() == "" and dialog.summary_frame.isVisible()
 
 
+def test_cancel_while_checking_leaves_no_pages_made_ahead(qtbot, sample_project: Path,
+                                                         settings: QSettings,
+                                                         tmp_path: Path) -> None:
+    """The plan makes a site's pages into a hidden folder while it checks; cancelled
+    before writing, that folder goes too."""
+    out = tmp_path / "site"
+    dialog = make_dialog(qtbot, sample_project, settings)
+    dialog.destination.setText(str(out))
+    def cancel(job) -> None:
+        dialog.planStarted.disconnect(cancel)
+        dialog.cancel()
+
+    dialog.planStarted.connect(cancel)
+    run_export(qtbot, dialog, "exportCancelled")
+    assert not out.exists() and not staging_folders(out)
+    run_export(qtbot, dialog)
+    assert (out / "index.html").is_file() and not staging_folders(out)
+
+
 def test_a_failed_save_stops_the_export(qtbot, sample_project: Path, settings: QSettings,
                                         tmp_path: Path) -> None:
     out = tmp_path / "site"

@@ -78,15 +78,37 @@ def save_facts(series: Series) -> None:
 # --- checks -----------------------------------------------------------------------------
 
 @dataclass
+class StagedPage:
+    """A recap's page made while it was checked, and what it took for granted: the
+    places of its images as if no other recap had any (`images`, None for one that
+    cannot be read) and what its image sources resolved to (`resolved`). It is the
+    export's page when the export placed and resolved them the same way."""
+
+    name: str
+    images: dict[Path, PlacedImage | None]
+    resolved: dict[tuple[Path, str], Path | None]
+
+    def holds(self, placed: dict[Path, PlacedImage],
+              resolved: dict[tuple[Path, str], Path | None]) -> bool:
+        """Whether the export placed and resolved this page's images as assumed."""
+        return all(placed.get(source) == image for source, image in self.images.items()) \
+            and all(resolved.get(key, key) == path for key, path in self.resolved.items())
+
+
+@dataclass
 class Ahead:
     """Article bodies rendered while their recaps are checked, from the same parse:
     what the pages link to (`pages`, with no images placed yet), which recaps get a
     page, and each body rendered with its images left as slots (`figures.fill_images`
-    completes them once the export has placed its images)."""
+    completes them once the export has placed its images). With a `stage`, each page
+    is made whole there at once (`staged`), its images placed as if alone, and its body
+    is not kept."""
 
     pages: PageSet
     paths: frozenset[Path]
     bodies: dict[Path, tuple[str, tuple[ImageSlot, ...]]] = field(default_factory=dict)
+    stage: Path | None = None
+    staged: dict[Path, StagedPage] = field(default_factory=dict)
 
 
 class RememberedChecks:

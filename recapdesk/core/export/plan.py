@@ -3,12 +3,16 @@
 `plan()` reads and checks the project and decides every output file: the recaps that
 get a page, the recaps the pages list, each image's name under `images/` and its size
 (`place_images`, the one naming plan, which the CMS fragment uses too), and the
-problems that stop the export. Writing is `export.write`.
+problems that stop the export. Writing is `export.write`. With `make_pages`, a site's
+pages are made while their recaps are checked, into the export's stage (a hidden folder
+beside the target that `write` puts in place, and that is removed with a plan that is
+not written or is stopped by errors).
 """
 
 from __future__ import annotations
 
 import os
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +54,36 @@ class ExportPlan:
     write_index: bool
     # recaps' article bodies rendered while they were checked (`caches.Ahead`)
     bodies: dict[Path, tuple] = field(default_factory=dict)
+    # the folder the export is built in, with the pages made ahead (recap → file name)
+    stage: Path | None = None
+    staged: dict[Path, str] = field(default_factory=dict)
+    _drop: weakref.finalize | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:  # (sent to workers started by a fork server)
+        return {**self.__dict__, "_drop": None}
+
+    def keep_stage(self, stage: Path, staged: dict[Path, str]) -> None:
+        """Hold the stage with the pages made ahead (removed with this plan unless
+        `take_stage` hands it on)."""
+        self.stage, self.staged = stage, staged
+        self._drop = weakref.finalize(self, storage.remove_tree, stage)
+
+    def take_stage(self) -> Path | None:
+        """The stage with the pages made ahead, for `write` to finish (once), or None."""
+        stage = self.stage
+        if stage is None or self._drop is None or not self._drop.detach():
+            return None
+        self.stage = None
+        if not stage.is_dir():
+            self.staged = {}
+            return None
+        return stage
+
+    def discard(self) -> None:
+        """Remove the pages made ahead (a plan that will not be written)."""
+        if self._drop is not None:
+            self._drop()
+        self.stage, self.staged = None, {}
 
     @property
     def series(self) -> Series:
@@ -182,8 +216,11 @@ def _ahead(series: Series, options: ExportOptions, targets: list[Episode],
     return caches.Ahead(PageSet(series, published), frozenset(e.path for e in targets))
 
 
-def plan(series: Series, options: ExportOptions) -> ExportPlan:
-    """Decide what to write. Raises ExportError for bad options or output folders."""
+def plan(series: Series, options: ExportOptions, *, make_pages: bool = False) -> ExportPlan:
+    """Decide what to write. Raises ExportError for bad options or output folders.
+
+    `make_pages`: make a site's pages while checking their recaps, into the export's
+    stage (for a plan that is written at once; `ExportPlan.discard` drops them)."""
     caches.load_facts(series)
     out = Path(options.out).expanduser() if options.out else default_out(series)
     targets, published = choose_recaps(series, options)
@@ -191,13 +228,44 @@ def plan(series: Series, options: ExportOptions) -> ExportPlan:
     _check_out(series, out, merge)
     write_index = not options.episodes and not options.fragment
     ahead = _ahead(series, options, targets, published)
-    problems = gate(series, options, targets, ahead)
-    resolved: dict[tuple[Path, str], Path | None] = {}
-    placed = place_images(series, published if write_index else targets, resolved,
-                          single_file=options.single_file)
-    caches.save_facts(series)
+    if ahead is not None and make_pages:
+        try:
+            ahead.stage = storage.make_stage(out)
+        except OSError as exc:
+            raise ExportError(f"{out}: cannot write the export: "
+                              f"{exc.strerror or exc}") from None
+    try:
+        problems = gate(series, options, targets, ahead)
+        resolved: dict[tuple[Path, str], Path | None] = {}
+        placed = place_images(series, published if write_index else targets, resolved,
+                              single_file=options.single_file)
+        caches.save_facts(series)
+    except BaseException:
+        if ahead is not None and ahead.stage is not None:
+            storage.remove_tree(ahead.stage)
+        raise
     pages = PageSet(series, published, placed, spoiler_free=options.spoiler_free,
                     inline_css=options.single_file, resolved=resolved,
                     pictures=not options.fragment)
-    return ExportPlan(options, out, targets, pages, problems, write_index,
-                      ahead.bodies if ahead is not None else {})
+    the_plan = ExportPlan(options, out, targets, pages, problems, write_index,
+                          ahead.bodies if ahead is not None else {})
+    if ahead is not None and ahead.stage is not None:
+        if the_plan.blocked:  # (forced later, it is made again)
+            storage.remove_tree(ahead.stage)
+        else:
+            the_plan.keep_stage(ahead.stage, _staged_pages(ahead, placed, resolved))
+    return the_plan
+
+
+def _staged_pages(ahead: caches.Ahead, placed: dict[Path, PlacedImage],
+                  resolved: dict[tuple[Path, str], Path | None]) -> dict[Path, str]:
+    """The pages made ahead that are the export's (their images placed and resolved as
+    they assumed); the others are removed from the stage, to be made again."""
+    assert ahead.stage is not None
+    kept: dict[Path, str] = {}
+    for path, page in ahead.staged.items():
+        if page.holds(placed, resolved):
+            kept[path] = page.name
+        else:
+            storage.remove(ahead.stage / page.name, quiet=True)
+    return kept

@@ -37,7 +37,13 @@ from recapdesk.core.markdown import facts
 from recapdesk.core.markdown.figures import SLOTS_KEY, ImageSlot, fill_images
 from recapdesk.core.model import Episode, Series
 from recapdesk.core.pages.context import page_name
-from recapdesk.core.pages.renderer import PageRenderer, PlacedImage, shift_headings
+from recapdesk.core.pages.renderer import (
+    PageRenderer,
+    PageSet,
+    PlacedImage,
+    episode_images,
+    shift_headings,
+)
 from recapdesk.core.web_images import Rendition
 
 # Rough costs on one core, to decide whether a pool pays for its start.
@@ -203,13 +209,14 @@ _SERIES: Series | None = None
 _CHECKS: caches.RememberedChecks | None = None
 _AHEAD: caches.Ahead | None = None
 _AHEAD_RENDERER: PageRenderer | None = None
+_STAGE_RENDERER: PageRenderer | None = None
 
 Body = tuple[str, tuple[ImageSlot, ...]]  # a body rendered with its images as slots
 
 
 def _start_checker(series: Series, ahead: caches.Ahead | None) -> None:
-    global _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER
-    _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER = series, None, ahead, None
+    global _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER, _STAGE_RENDERER
+    _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER, _STAGE_RENDERER = series, None, ahead, None, None
 
 
 def check_and_render(checks: caches.RememberedChecks, renderer: PageRenderer,
@@ -225,32 +232,70 @@ def check_and_render(checks: caches.RememberedChecks, renderer: PageRenderer,
     return md.renderer.render(tokens, md.options, env), tuple(env[SLOTS_KEY])
 
 
+def stage_page(ahead: caches.Ahead, renderer: PageRenderer, ep: Episode,
+               body: Body) -> caches.StagedPage:
+    """Make a recap's whole page into `ahead.stage` from its body rendered ahead, its
+    images placed as if no other recap had any (`renderer`: over `ahead`'s recaps;
+    this recap's assumed places are added to it)."""
+    from recapdesk.core.export.plan import place_images
+
+    series = renderer.series
+    resolved: dict[tuple[Path, str], Path | None] = {}
+    placed = place_images(series, [ep], resolved)
+    assumed = {source: placed.get(source) for source in episode_images(series, ep)}
+    renderer.pages.images.update(placed)
+    renderer.pages.resolved.update(resolved)
+    html, slots = body
+    page = renderer.episode_page(ep, fill_images(html, slots, renderer.image_resolver(ep)))
+    name = page_name(ep)
+    assert ahead.stage is not None
+    storage.write_staged(ahead.stage / name, page)
+    return caches.StagedPage(name, assumed, resolved)
+
+
 def _check_job(indexes: list[int]) -> tuple[list[tuple[str, facts.BodyFacts]],
                                              dict[str, list], dict[str, str],
-                                             dict[Path, str], list[tuple[Path, Body]]]:
+                                             dict[Path, str], list[tuple[Path, Body]],
+                                             list[tuple[Path, caches.StagedPage]]]:
     """Check these episodes of the series: (their body facts by body key, the problems,
-    decodes and episode keys found, as RememberedChecks records them, and the bodies
-    rendered ahead)."""
-    global _CHECKS, _AHEAD_RENDERER
+    decodes and episode keys found, as RememberedChecks records them, the bodies
+    rendered ahead, and the pages made ahead, flushed to disk)."""
+    global _CHECKS, _AHEAD_RENDERER, _STAGE_RENDERER
     assert _SERIES is not None
     if _CHECKS is None:
         _CHECKS = caches.RememberedChecks(_SERIES)
-    found, bodies = [], []
+    found, bodies, staged = [], [], []
     for index in indexes:
         ep = _SERIES.episodes[index]
         if _AHEAD is not None and ep.path in _AHEAD.paths and ep.readable:
             if _AHEAD_RENDERER is None:
                 _AHEAD_RENDERER = PageRenderer(_AHEAD.pages)
-            bodies.append((ep.path, check_and_render(_CHECKS, _AHEAD_RENDERER, ep)))
+            body = check_and_render(_CHECKS, _AHEAD_RENDERER, ep)
+            page = None
+            if _AHEAD.stage is not None:
+                if _STAGE_RENDERER is None:
+                    _STAGE_RENDERER = PageRenderer(PageSet(_SERIES, _AHEAD.pages.published))
+                try:
+                    page = stage_page(_AHEAD, _STAGE_RENDERER, ep, body)
+                except Exception:
+                    page = None  # made again when the export writes (and fails there)
+            if page is None:
+                bodies.append((ep.path, body))
+            else:
+                staged.append((ep.path, page))
         else:
             _CHECKS.episode(ep)
         found.append((facts.body_key(ep.body), facts.body_facts(ep.body)))
+    if staged:  # (flushed together: the first flush commits the journal for all)
+        assert _AHEAD is not None and _AHEAD.stage is not None
+        for _, page in staged:
+            storage.flush_file(_AHEAD.stage / page.name)
     episodes, decodes = dict(_CHECKS.used_episodes), dict(_CHECKS.used_decodes)
     _CHECKS.used_episodes.clear()
     _CHECKS.used_decodes.clear()
     paths = {_SERIES.episodes[i].path for i in indexes}
     keys = {path: key for path, key in _CHECKS.keys.items() if path in paths}
-    return found, episodes, decodes, keys, bodies
+    return found, episodes, decodes, keys, bodies, staged
 
 
 def check_in_parallel(series: Series, indexes: list[int],
@@ -258,24 +303,29 @@ def check_in_parallel(series: Series, indexes: list[int],
                       ahead: caches.Ahead | None = None) -> None:
     """Check these episodes on every core, when there are enough of them, and hand what
     was found to `remembered` (and their body facts to this process); the bodies of
-    `ahead`'s recaps are rendered from the same parse, into `ahead.bodies`."""
+    `ahead`'s recaps are rendered from the same parse, into `ahead.bodies`, or their
+    whole pages made into `ahead.stage` (`ahead.staged`)."""
     seconds = sum(len(series.episodes[i].body) for i in indexes) * _SECONDS_PER_CHAR / 2
     if not worth_a_pool(seconds, len(indexes)):
         return
     n = min(cores(), len(indexes))
     sizes = [len(ep.body) for ep in series.episodes]
+    staging = ahead is not None and ahead.stage is not None
+    if staging:  # loaded once here rather than by each worker
+        resources.load_page_templates()
     try:
         with _pool(n, _start_checker, (series, ahead)) as pool:
             futures = [pool.submit(_check_job, chunk) for chunk in _chunks(indexes, sizes, n)]
-            if ahead is not None:  # meanwhile, what making the pages needs
+            if ahead is not None and not staging:  # meanwhile, what making pages needs
                 resources.load_page_templates()
             for future in as_completed(futures):
-                found, episodes, decodes, keys, bodies = future.result()
+                found, episodes, decodes, keys, bodies, staged = future.result()
                 for key, body in found:
                     facts.learn(key, body)
                 remembered.learn(episodes, decodes, keys)
                 if ahead is not None:
                     ahead.bodies.update(bodies)
+                    ahead.staged.update(staged)
     finally:
         _thaw()
 

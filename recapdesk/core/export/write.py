@@ -61,10 +61,15 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
     out = plan.out
     total = plan.total_steps
     done = 0
-    try:
-        stage = storage.make_stage(out)
-    except OSError as exc:
-        raise ExportError(f"{out}: cannot write the export: {exc.strerror or exc}") from None
+    staged = plan.staged
+    stage = plan.take_stage()  # the pages made ahead are in it
+    if stage is None:
+        staged = {}
+        try:
+            stage = storage.make_stage(out)
+        except OSError as exc:
+            raise ExportError(f"{out}: cannot write the export: "
+                              f"{exc.strerror or exc}") from None
     jobs: workers.Jobs | None = None
     try:
         images_dir = stage / "images"
@@ -90,6 +95,12 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         page_work: list[tuple[int, str]] = []
         for index, ep in enumerate(plan.targets):
             name, key = page_name(ep), reuse.page_key(ep)
+            if staged.get(ep.path) == name:  # made (and flushed) while it was checked
+                reuse.wrote(name, key, stage / name)
+                jobs.flushed.add(name)
+                done += 1
+                yield Progress(done, total, f"Page {name}")
+                continue
             if reuse.link_previous(name, key, stage / name):
                 done += 1
                 yield Progress(done, total, f"Page {name} (unchanged)")
@@ -179,7 +190,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
 
 def export(series: Series, options: ExportOptions) -> ExportResult:
     """Plan and write in one go (no progress); raises ExportError."""
-    the_plan = plan(series, options)
+    the_plan = plan(series, options, make_pages=True)
     for _ in write(the_plan):
         pass
     pages = [page_name(e) for e in the_plan.targets]
