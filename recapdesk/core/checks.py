@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -141,25 +141,31 @@ def _check_image(series: Series, ep: Episode, token: Token, line: int, add,
                            "(write ![alt](…) or set alt in stills/stills.yaml)")
 
 
-class _ImgTags(HTMLParser):
-    """The `<img>` tags of a piece of raw HTML: (line within it, src, alt or None)."""
+@functools.cache
+def _img_tags() -> type:
+    """A parser of the `<img>` tags of raw HTML (html.parser is loaded only for raw HTML
+    that holds one)."""
+    from html.parser import HTMLParser
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[int, str, str | None]] = []
+    class ImgTags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[tuple[int, str, str | None]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "img":
-            values = dict(attrs)
-            self.found.append((self.getpos()[0] - 1, (values.get("src") or "").strip(),
-                               values.get("alt")))
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            if tag == "img":
+                values = dict(attrs)
+                self.found.append((self.getpos()[0] - 1, (values.get("src") or "").strip(),
+                                   values.get("alt")))
 
-    handle_startendtag = handle_starttag
+        handle_startendtag = handle_starttag
+
+    return ImgTags
 
 
 def raw_images(html: str) -> list[tuple[int, str, str | None]]:
     """(0-based line in `html`, src, alt or None) of each `<img>` in raw HTML."""
-    parser = _ImgTags()
+    parser = _img_tags()()
     parser.feed(html)
     parser.close()
     return parser.found

@@ -6,8 +6,10 @@ No `<script>`, no `<style>`, no event-handler attributes, no `javascript:` URLs.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import nh3
+if TYPE_CHECKING:  # (loaded with the first raw HTML to clean: most recaps have none)
+    import nh3
 
 TAGS = frozenset({
     "a", "abbr", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
@@ -45,6 +47,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
 @cache
 def _cleaner() -> nh3.Cleaner:
+    import nh3
+
     return nh3.Cleaner(
         tags=set(TAGS),
         attributes={k: set(v) for k, v in ATTRIBUTES.items()},
