@@ -189,6 +189,8 @@ class RememberedChecks:
         a parse of its body)."""
         if not ep.readable:
             return True
+        if not self.episodes:  # (nothing remembered: no need to work out keys)
+            return False
         if facts.cached(ep.body) is None and facts.known(facts.body_key(ep.body)) is None:
             return False
         return self._episode_key(ep) in self.episodes
@@ -333,9 +335,12 @@ class Reuse:
         return hashlib.sha256(repr(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
     def page_key(self, ep: Episode) -> str:
+        """A key of everything a recap's page is made of (its body by its key, which the
+        export worked out already)."""
         digest = hashlib.sha256(self.site.encode())
-        for part in (self.series.rel(ep.path), ep.front_text, ep.body):
-            digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        for part in (self.series.rel(ep.path), ep.front_text, facts.body_key(ep.body)):
+            raw = part.encode("utf-8", "surrogatepass")
+            digest.update(len(raw).to_bytes(8, "little") + raw)
         return digest.hexdigest()
 
     def image_key(self, image: PlacedImage, rendition: web_images.Rendition) -> str:

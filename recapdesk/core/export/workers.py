@@ -253,13 +253,13 @@ def stage_page(ahead: caches.Ahead, renderer: PageRenderer, ep: Episode,
     return caches.StagedPage(name, assumed, resolved)
 
 
-def _check_job(indexes: list[int]) -> tuple[list[tuple[str, facts.BodyFacts]],
+def _check_job(indexes: list[int]) -> tuple[list[tuple[int, str, facts.BodyFacts]],
                                              dict[str, list], dict[str, str],
                                              dict[Path, str], list[tuple[Path, Body]],
                                              list[tuple[Path, caches.StagedPage]]]:
-    """Check these episodes of the series: (their body facts by body key, the problems,
-    decodes and episode keys found, as RememberedChecks records them, the bodies
-    rendered ahead, and the pages made ahead, flushed to disk)."""
+    """Check these episodes of the series: (each one's index, body key and body facts,
+    the problems, decodes and episode keys found, as RememberedChecks records them, the
+    bodies rendered ahead, and the pages made ahead, flushed to disk)."""
     global _CHECKS, _AHEAD_RENDERER, _STAGE_RENDERER
     assert _SERIES is not None
     if _CHECKS is None:
@@ -285,7 +285,7 @@ def _check_job(indexes: list[int]) -> tuple[list[tuple[str, facts.BodyFacts]],
                 staged.append((ep.path, page))
         else:
             _CHECKS.episode(ep)
-        found.append((facts.body_key(ep.body), facts.body_facts(ep.body)))
+        found.append((index, facts.body_key(ep.body), facts.body_facts(ep.body)))
     if staged:  # (flushed together: the first flush commits the journal for all)
         assert _AHEAD is not None and _AHEAD.stage is not None
         for _, page in staged:
@@ -320,8 +320,8 @@ def check_in_parallel(series: Series, indexes: list[int],
                 resources.load_page_templates()
             for future in as_completed(futures):
                 found, episodes, decodes, keys, bodies, staged = future.result()
-                for key, body in found:
-                    facts.learn(key, body)
+                for index, key, body_facts in found:
+                    facts.learn(key, body_facts, series.episodes[index].body)
                 remembered.learn(episodes, decodes, keys)
                 if ahead is not None:
                     ahead.bodies.update(bodies)

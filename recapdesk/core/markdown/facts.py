@@ -29,23 +29,41 @@ class BodyFacts:
 _BY_KEY: dict[str, BodyFacts] = {}  # by body hash
 _BY_BODY: dict[str, BodyFacts] = {}  # the same by body text (no hashing of the text)
 _BY_KEY_MAX = 4096
-_BY_BODY_MAX = 256
+_BY_BODY_MAX = 1024
+
+
+_KEYS: dict[str, str] = {}  # body -> its key, for the bodies an export asks about often
 
 
 def body_key(body: str) -> str:
-    """The key a body's facts are remembered under."""
-    return hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+    """The key a body's facts are remembered under (a hash of its text)."""
+    key = _KEYS.get(body)
+    if key is None:
+        key = hashlib.sha256(body.encode("utf-8", "surrogatepass")).hexdigest()
+        if len(_KEYS) >= _BY_BODY_MAX:
+            _KEYS.clear()
+        _KEYS[body] = key
+    return key
 
 
 def forget_facts() -> None:
     """Forget what was learnt of bodies in this process (the benchmark's cold renders)."""
     _BY_KEY.clear()
     _BY_BODY.clear()
+    _KEYS.clear()
 
 
-def learn(key: str, facts: BodyFacts) -> None:
-    """Remember facts found earlier (read from the export's cache), unless known."""
+def learn(key: str, facts: BodyFacts, body: str | None = None) -> None:
+    """Remember facts found earlier (read from the export's cache, or found by another
+    process: then with the `body` they are of, and `key` is its key), unless known."""
     _BY_KEY.setdefault(key, facts)
+    if body is not None:
+        if len(_BY_BODY) >= _BY_BODY_MAX:
+            _BY_BODY.clear()
+        if len(_KEYS) >= _BY_BODY_MAX:
+            _KEYS.clear()
+        _BY_BODY.setdefault(body, facts)
+        _KEYS[body] = key
 
 
 def known(key: str) -> BodyFacts | None:
