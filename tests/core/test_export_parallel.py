@@ -251,7 +251,10 @@ def test_pages_made_while_checking_are_the_pages_of_a_serial_export(
     made = {path.name for path in the_plan.staged}
     assert len(made) == 11 and "s01e07.md" not in made  # its still is named e01-1-2
     assert {"s01e01.md", "s01e02.md"} <= made  # pages with stills too
-    assert sorted(p.name for p in stage.iterdir()) == sorted(the_plan.staged.values())
+    assert the_plan.staged_files == {".recapdesk-export", "style.css", "icon.png",
+                                     "apple-touch-icon.png"}  # made meanwhile by this process
+    assert sorted(p.name for p in stage.iterdir()) == \
+        sorted([*the_plan.staged.values(), *the_plan.staged_files])
     assert not set(the_plan.bodies) & set(the_plan.staged)  # their bodies stay behind
     for _ in write(the_plan):
         pass

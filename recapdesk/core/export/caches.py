@@ -18,6 +18,7 @@ import functools
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -241,16 +242,24 @@ def checks_version() -> str:
     return digest.hexdigest()
 
 
-def checked(series: Series, ahead: Ahead | None = None) -> list[Problem]:
+def checked(series: Series, ahead: Ahead | None = None,
+            meanwhile: Callable[[], None] | None = None) -> list[Problem]:
     """Every problem of the project, exactly as `checks.check(series)` lists them; the
     recaps not checked before are checked on every core when there are enough (and
-    the bodies of `ahead`'s pages rendered from the same parse)."""
+    the bodies of `ahead`'s pages rendered from the same parse). `meanwhile` is done
+    while the workers check."""
     from recapdesk.core.export import workers  # it imports this module
 
     remembered = RememberedChecks(series)
-    problems = check(dataclasses.replace(series, episodes=[]))  # reading, stills metadata
+    problems: list[Problem] = []
+
+    def alongside() -> None:
+        problems.extend(check(dataclasses.replace(series, episodes=[])))  # reading, stills
+        if meanwhile is not None:
+            meanwhile()
+
     todo = [i for i, ep in enumerate(series.episodes) if not remembered.knows(ep)]
-    workers.check_in_parallel(series, todo, remembered, ahead)
+    workers.check_in_parallel(series, todo, remembered, ahead, alongside)
     for ep in series.episodes:
         problems.extend(remembered.episode(ep))
     problems.sort(key=lambda p: (p.path, p.line, p.level != "error"))

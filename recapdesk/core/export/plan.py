@@ -13,15 +13,24 @@ from __future__ import annotations
 
 import os
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from recapdesk.core import images, storage, web_images
+from recapdesk.core import images, site_icon, storage, web_images
 from recapdesk.core.export import caches
 from recapdesk.core.model import Episode, Problem, Series
-from recapdesk.core.pages.renderer import DEFAULT_CARD, PageSet, PlacedImage, episode_images
+from recapdesk.core.pages.renderer import (
+    DEFAULT_CARD,
+    STYLESHEET,
+    PageSet,
+    PlacedImage,
+    episode_images,
+)
+from recapdesk.core.resources import stylesheet
 
 MARKER = ".recapdesk-export"  # in every export folder: one RecapDesk may replace
+MARKER_TEXT = "This folder was written by RecapDesk export.\n"
 
 
 class ExportError(Exception):
@@ -55,17 +64,19 @@ class ExportPlan:
     # recaps' article bodies rendered while they were checked (`caches.Ahead`)
     bodies: dict[Path, tuple] = field(default_factory=dict)
     # the folder the export is built in, with the pages made ahead (recap → file name)
+    # and the other files made ahead (names), all flushed to disk
     stage: Path | None = None
     staged: dict[Path, str] = field(default_factory=dict)
+    staged_files: set[str] = field(default_factory=set)
     _drop: weakref.finalize | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict:  # (sent to workers started by a fork server)
         return {**self.__dict__, "_drop": None}
 
-    def keep_stage(self, stage: Path, staged: dict[Path, str]) -> None:
-        """Hold the stage with the pages made ahead (removed with this plan unless
-        `take_stage` hands it on)."""
-        self.stage, self.staged = stage, staged
+    def keep_stage(self, stage: Path, staged: dict[Path, str], files: set[str]) -> None:
+        """Hold the stage with the pages and files made ahead (removed with this plan
+        unless `take_stage` hands it on)."""
+        self.stage, self.staged, self.staged_files = stage, staged, files
         self._drop = weakref.finalize(self, storage.remove_tree, stage)
 
     def take_stage(self) -> Path | None:
@@ -75,7 +86,7 @@ class ExportPlan:
             return None
         self.stage = None
         if not stage.is_dir():
-            self.staged = {}
+            self.staged, self.staged_files = {}, set()
             return None
         return stage
 
@@ -83,7 +94,7 @@ class ExportPlan:
         """Remove the pages made ahead (a plan that will not be written)."""
         if self._drop is not None:
             self._drop()
-        self.stage, self.staged = None, {}
+        self.stage, self.staged, self.staged_files = None, {}, set()
 
     @property
     def series(self) -> Series:
@@ -197,13 +208,15 @@ def choose_recaps(series: Series, options: ExportOptions) -> tuple[list[Episode]
 
 
 def gate(series: Series, options: ExportOptions, targets: list[Episode],
-         ahead: caches.Ahead | None = None) -> list[Problem]:
+         ahead: caches.Ahead | None = None,
+         meanwhile: Callable[[], None] | None = None) -> list[Problem]:
     """The problems that concern these recaps (and the project's other files): errors
-    among them stop an export unless forced. (`ahead`: bodies to render while checking.)"""
+    among them stop an export unless forced. (`ahead`: bodies to render while checking;
+    `meanwhile`: done while the workers check.)"""
     files = {series.rel(e.path) for e in targets}
     if not options.episodes:  # a recap that cannot be read would silently go missing
         files |= {series.rel(e.path) for e in series.episodes if not e.usable}
-    return [p for p in caches.checked(series, ahead)
+    return [p for p in caches.checked(series, ahead, meanwhile)
             if p.path in files or not p.path.startswith("episodes/")]
 
 
@@ -228,6 +241,7 @@ def plan(series: Series, options: ExportOptions, *, make_pages: bool = False) ->
     _check_out(series, out, merge)
     write_index = not options.episodes and not options.fragment
     ahead = _ahead(series, options, targets, published)
+    made: set[str] = set()
     if ahead is not None and make_pages:
         try:
             ahead.stage = storage.make_stage(out)
@@ -235,7 +249,9 @@ def plan(series: Series, options: ExportOptions, *, make_pages: bool = False) ->
             raise ExportError(f"{out}: cannot write the export: "
                               f"{exc.strerror or exc}") from None
     try:
-        problems = gate(series, options, targets, ahead)
+        problems = gate(series, options, targets, ahead,
+                        _file_maker(series, ahead.stage, made)
+                        if ahead is not None and ahead.stage is not None else None)
         resolved: dict[tuple[Path, str], Path | None] = {}
         placed = place_images(series, published if write_index else targets, resolved,
                               single_file=options.single_file)
@@ -253,8 +269,27 @@ def plan(series: Series, options: ExportOptions, *, make_pages: bool = False) ->
         if the_plan.blocked:  # (forced later, it is made again)
             storage.remove_tree(ahead.stage)
         else:
-            the_plan.keep_stage(ahead.stage, _staged_pages(ahead, placed, resolved))
+            the_plan.keep_stage(ahead.stage, _staged_pages(ahead, placed, resolved), made)
     return the_plan
+
+
+def site_files(series: Series) -> dict[str, bytes | str]:
+    """The files of a site besides its pages and images: the stylesheet and icons."""
+    return {STYLESHEET: stylesheet(), **site_icon.icons(series)}
+
+
+def _file_maker(series: Series, stage: Path, made: set[str]) -> Callable[[], None]:
+    """Make a site's other files and the export's marker into `stage`, flushed (what is
+    made is added to `made`; what cannot be is left for `write`)."""
+    def make() -> None:
+        try:
+            for name, data in {**site_files(series), MARKER: MARKER_TEXT}.items():
+                storage.write_staged(stage / name, data)
+                storage.flush_file(stage / name)
+                made.add(name)
+        except OSError:
+            pass
+    return make
 
 
 def _staged_pages(ahead: caches.Ahead, placed: dict[Path, PlacedImage],

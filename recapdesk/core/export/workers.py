@@ -19,7 +19,7 @@ import gc
 import multiprocessing
 import os
 import sys
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -300,13 +300,16 @@ def _check_job(indexes: list[int]) -> tuple[list[tuple[int, str, facts.BodyFacts
 
 def check_in_parallel(series: Series, indexes: list[int],
                       remembered: caches.RememberedChecks,
-                      ahead: caches.Ahead | None = None) -> None:
+                      ahead: caches.Ahead | None = None,
+                      meanwhile: Callable[[], None] = lambda: None) -> None:
     """Check these episodes on every core, when there are enough of them, and hand what
     was found to `remembered` (and their body facts to this process); the bodies of
     `ahead`'s recaps are rendered from the same parse, into `ahead.bodies`, or their
-    whole pages made into `ahead.stage` (`ahead.staged`)."""
+    whole pages made into `ahead.stage` (`ahead.staged`). `meanwhile` is done in this
+    process while the workers check (or at once, without workers)."""
     seconds = sum(len(series.episodes[i].body) for i in indexes) * _SECONDS_PER_CHAR / 2
     if not worth_a_pool(seconds, len(indexes)):
+        meanwhile()
         return
     n = min(cores(), len(indexes))
     sizes = [len(ep.body) for ep in series.episodes]
@@ -318,6 +321,7 @@ def check_in_parallel(series: Series, indexes: list[int],
             futures = [pool.submit(_check_job, chunk) for chunk in _chunks(indexes, sizes, n)]
             if ahead is not None and not staging:  # meanwhile, what making pages needs
                 resources.load_page_templates()
+            meanwhile()
             for future in as_completed(futures):
                 found, episodes, decodes, keys, bodies, staged = future.result()
                 for index, key, body_facts in found:

@@ -14,12 +14,20 @@ from pathlib import Path
 
 from recapdesk.core import site_icon, storage
 from recapdesk.core.export import caches, workers
-from recapdesk.core.export.plan import MARKER, ExportError, ExportOptions, ExportPlan, plan
+from recapdesk.core.export.plan import (
+    MARKER,
+    MARKER_TEXT,
+    ExportError,
+    ExportOptions,
+    ExportPlan,
+    plan,
+    site_files,
+)
 from recapdesk.core.images import ImageError
 from recapdesk.core.model import Series
 from recapdesk.core.pages.context import page_name
 from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PlacedImage
-from recapdesk.core.resources import resource_path, stylesheet
+from recapdesk.core.resources import resource_path
 from recapdesk.core.web_images import Rendition
 
 
@@ -61,10 +69,10 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
     out = plan.out
     total = plan.total_steps
     done = 0
-    staged = plan.staged
-    stage = plan.take_stage()  # the pages made ahead are in it
+    staged, staged_files = plan.staged, plan.staged_files
+    stage = plan.take_stage()  # the pages and files made ahead are in it
     if stage is None:
-        staged = {}
+        staged, staged_files = {}, set()
         try:
             stage = storage.make_stage(out)
         except OSError as exc:
@@ -158,19 +166,19 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         if opts.single_file:
             storage.remove_tree(images_dir)
         else:
-            if not opts.fragment:
-                storage.write_staged(stage / STYLESHEET, stylesheet())
-                for name, data in site_icon.icons(series).items():
+            if not opts.fragment and not {STYLESHEET, *site_icon.SIZES} <= staged_files:
+                for name, data in site_files(series).items():
                     storage.write_staged(stage / name, data)
             if needs_card and not opts.fragment:
                 storage.copy_file(resource_path("theme", DEFAULT_CARD), images_dir / DEFAULT_CARD)
             if not any(images_dir.iterdir()):
                 storage.remove_tree(images_dir)
-        storage.write_staged(stage / MARKER, "This folder was written by RecapDesk export.\n")
+        if MARKER not in staged_files:
+            storage.write_staged(stage / MARKER, MARKER_TEXT)
         done += 1
         yield Progress(done, total, "Putting the export in place")
         # linked files are the last export's, on disk already
-        storage.flush_tree(stage, skip=reuse.linked | jobs.flushed)
+        storage.flush_tree(stage, skip=reuse.linked | jobs.flushed | staged_files)
         merged = bool(opts.episodes and out.exists())
         if merged:
             storage.merge_folder(stage, out)
