@@ -218,10 +218,10 @@ def test_flushing_a_stage_flushes_each_file_and_folder_but_the_linked(tmp_path: 
 
     stage = tmp_path / "stage"
     (stage / "images").mkdir(parents=True)
-    for name in ("a.html", "b.html", "images/c.jpg"):
+    for name in ("a.html", "b.html", "images/c.jpg", "images/d.jpg"):
         (stage / name).write_text(name, "utf-8")
     _fsynced(monkeypatch, tmp_path / "log")
-    storage.flush_tree(stage, skip={"b.html"})
+    storage.flush_tree(stage, skip={"b.html", "images/d.jpg", "d.jpg"})
     assert _names(tmp_path / "log") == ["a.html", "c.jpg", "images", "stage"]
 
 

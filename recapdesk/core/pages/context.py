@@ -64,8 +64,10 @@ class PageContext:
 
 
 def json_script(data: Any) -> str:
-    """JSON for a <script type="application/ld+json"> element (safe against `</script>`)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
+    """JSON for a <script type="application/ld+json"> element (safe against `</script>`;
+    on one line: the compact form is what readers' browsers and search engines read,
+    and is made several times faster)."""
+    text = json.dumps(data, ensure_ascii=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

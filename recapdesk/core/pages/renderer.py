@@ -131,7 +131,8 @@ class PageRenderer:
         self.base = self.series.base_url
         self.page_names = {id(e): pg.page_name(e) for e in pages.published}
         self.inline_css = pages.inline_css
-        self._recap_items: dict[int, tuple[str, str]] | None = None
+        self._recap_items: dict[int, tuple[str, str, int]] | None = None
+        self._recap_list: list[str] = []
         self._positions: dict[Path, int] | None = None
         self._slots_md: MarkdownIt | None = None
 
@@ -278,20 +279,27 @@ class PageRenderer:
         return i if i >= 0 and self.pages.published[i] == ep else -1
 
     def recaps_html(self, current: Episode) -> str:
-        """The list items of every listed recap, `current` marked (each item is made once
-        per page set: a site of n recaps lists n recaps on each of n pages)."""
+        """The list items of every listed recap, `current` marked (the list is made once
+        per page set, and each page marks its own item in it: a site of n recaps lists n
+        recaps on each of n pages)."""
         if self._recap_items is None:
             self._recap_items = {}
+            items = []
             for e in self.pages.published:
                 code = (e.code or "").upper()
                 label = (f'<span class="ep-code">{escape(code)}</span> ' if code else "") \
                     + str(escape(e.title))
                 href = escape(pg.page_name(e))
-                self._recap_items[id(e)] = (f'<li><a href="{href}">{label}</a></li>',
-                                            f'<li><a href="{href}" aria-current="page">'
-                                            f"{label}</a></li>")
-        return "\n".join(items[e is current] for e in self.pages.published
-                         if (items := self._recap_items.get(id(e))))
+                item = f'<li><a href="{href}">{label}</a></li>'
+                items.append(item)
+                self._recap_items[id(e)] = (item, f'<li><a href="{href}" aria-current="page">'
+                                                  f"{label}</a></li>", len(items) - 1)
+            self._recap_list = items
+        mine = self._recap_items.get(id(current))
+        if mine is None:
+            return "\n".join(self._recap_list)
+        _, marked, at = mine
+        return "\n".join((*self._recap_list[:at], marked, *self._recap_list[at + 1:]))
 
     def fragment(self, ep: Episode, body: str) -> str:
         parts = []

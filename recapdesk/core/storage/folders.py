@@ -125,16 +125,20 @@ def flush_file(path: Path) -> None:
 
 def flush_tree(folder: Path, *, skip: Iterable[str] = ()) -> None:
     """Flush every file of `folder` (but the relative paths in `skip`) and its folders."""
-    folder = Path(folder)
     left_out = set(skip)
-    folders = [folder]
-    for path in folder.rglob("*"):
-        if path.is_dir():
-            folders.append(path)
-        elif path.is_file() and path.relative_to(folder).as_posix() not in left_out:
-            flush_file(path)
+    folders = [str(folder)]
+    for top in folders:  # (grows as sub-folders are found)
+        prefix = os.path.relpath(top, folder).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        with os.scandir(top) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(entry.path)
+                elif entry.is_file(follow_symlinks=False) \
+                        and prefix + entry.name not in left_out:
+                    flush_file(Path(entry.path))
     for sub in folders:
-        fsync_dir(sub)
+        fsync_dir(Path(sub))
 
 
 def merge_folder(stage: Path, out: Path) -> None:
