@@ -39,7 +39,6 @@ from recapdesk.core.model import Episode, Series
 from recapdesk.core.pages.context import page_name
 from recapdesk.core.pages.renderer import (
     PageRenderer,
-    PageSet,
     PlacedImage,
     episode_images,
     shift_headings,
@@ -209,14 +208,13 @@ _SERIES: Series | None = None
 _CHECKS: caches.RememberedChecks | None = None
 _AHEAD: caches.Ahead | None = None
 _AHEAD_RENDERER: PageRenderer | None = None
-_STAGE_RENDERER: PageRenderer | None = None
 
 Body = tuple[str, tuple[ImageSlot, ...]]  # a body rendered with its images as slots
 
 
 def _start_checker(series: Series, ahead: caches.Ahead | None) -> None:
-    global _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER, _STAGE_RENDERER
-    _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER, _STAGE_RENDERER = series, None, ahead, None, None
+    global _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER
+    _SERIES, _CHECKS, _AHEAD, _AHEAD_RENDERER = series, None, ahead, None
 
 
 def check_and_render(checks: caches.RememberedChecks, renderer: PageRenderer,
@@ -235,8 +233,8 @@ def check_and_render(checks: caches.RememberedChecks, renderer: PageRenderer,
 def stage_page(ahead: caches.Ahead, renderer: PageRenderer, ep: Episode,
                body: Body) -> caches.StagedPage:
     """Make a recap's whole page into `ahead.stage` from its body rendered ahead, its
-    images placed as if no other recap had any (`renderer`: over `ahead`'s recaps;
-    this recap's assumed places are added to it)."""
+    images placed as if no other recap had any (`renderer`: over `ahead`'s pages; this
+    recap's assumed places are added to them)."""
     from recapdesk.core.export.plan import place_images
 
     series = renderer.series
@@ -260,7 +258,7 @@ def _check_job(indexes: list[int]) -> tuple[list[tuple[int, str, facts.BodyFacts
     """Check these episodes of the series: (each one's index, body key and body facts,
     the problems, decodes and episode keys found, as RememberedChecks records them, the
     bodies rendered ahead, and the pages made ahead, flushed to disk)."""
-    global _CHECKS, _AHEAD_RENDERER, _STAGE_RENDERER
+    global _CHECKS, _AHEAD_RENDERER
     assert _SERIES is not None
     if _CHECKS is None:
         _CHECKS = caches.RememberedChecks(_SERIES)
@@ -273,10 +271,9 @@ def _check_job(indexes: list[int]) -> tuple[list[tuple[int, str, facts.BodyFacts
             body = check_and_render(_CHECKS, _AHEAD_RENDERER, ep)
             page = None
             if _AHEAD.stage is not None:
-                if _STAGE_RENDERER is None:
-                    _STAGE_RENDERER = PageRenderer(PageSet(_SERIES, _AHEAD.pages.published))
-                try:
-                    page = stage_page(_AHEAD, _STAGE_RENDERER, ep, body)
+                try:  # (the images this worker placed are only ever looked up by their own
+                    # recap's page)
+                    page = stage_page(_AHEAD, _AHEAD_RENDERER, ep, body)
                 except Exception:
                     page = None  # made again when the export writes (and fails there)
             if page is None:
