@@ -63,18 +63,34 @@ class Split:
     newline: str
 
 
+_HEAD = 8192  # front matter is looked for in the file's first characters, then in all
+
+
 def split(text: str) -> Split:
     """Cut `text` at its front matter fences; the body keeps every byte."""
     newline = "\r\n" if "\r\n" in text[:4096] else "\n"
-    lines = text.splitlines(keepends=True)
+    if len(text) > _HEAD:  # (the lines of the whole file only when the head is not enough)
+        head = text[:_HEAD].splitlines(keepends=True)[:-1]  # (its last line may go on)
+        found = _split_lines(text, head, newline) if head else None
+        if found is not None:
+            return found
+    found = _split_lines(text, text.splitlines(keepends=True), newline)
+    if found is None:
+        raise FrontMatterError("front matter starts with --- but is never closed", 1)
+    return found
+
+
+def _split_lines(text: str, lines: list[str], newline: str) -> Split | None:
+    """The split of `text` when its front matter ends within `lines` (its first lines),
+    else None."""
     if not lines or lines[0].rstrip("\r\n") != FENCE:
         return Split("", text, 1, False, newline)
     for i in range(1, len(lines)):
         if lines[i].rstrip("\r\n") in (FENCE, "..."):
             front = "".join(lines[1:i])
-            body = "".join(lines[i + 1 :])
-            return Split(front, body, i + 2, True, newline)
-    raise FrontMatterError("front matter starts with --- but is never closed", 1)
+            return Split(front, text[len(front) + len(lines[0]) + len(lines[i]):], i + 2,
+                         True, newline)
+    return None
 
 
 def parse(front_text: str, *, first_line: int = 2) -> CommentedMap:

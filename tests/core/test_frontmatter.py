@@ -59,3 +59,46 @@ def test_value_reads_a_key_or_nothing() -> None:
     assert frontmatter.value("---\nspoilers: 'minor'\n---\n", "spoilers") == "minor"
     assert frontmatter.value("---\nseo:\n  spoilers: none\n---\n", "spoilers") is None
     assert frontmatter.value("---\nspoilers: major\n", "spoilers") is None  # never closed
+
+
+def _split_by_every_line(text: str) -> frontmatter.Split:
+    """The reference: cut at the fences found among all the file's lines."""
+    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip("\r\n") != frontmatter.FENCE:
+        return frontmatter.Split("", text, 1, False, newline)
+    for i in range(1, len(lines)):
+        if lines[i].rstrip("\r\n") in (frontmatter.FENCE, "..."):
+            return frontmatter.Split("".join(lines[1:i]), "".join(lines[i + 1:]), i + 2,
+                                     True, newline)
+    raise frontmatter.FrontMatterError("never closed", 1)
+
+
+def test_split_looks_at_the_head_and_cuts_where_every_line_would() -> None:
+    """Front matter is looked for in a file's first characters; the cut is the one the
+    file's every line gives, whatever its line breaks and wherever the head ends."""
+    import random
+
+    def cut(split, text: str):
+        try:
+            return split(text)
+        except frontmatter.FrontMatterError:
+            return "never closed"
+
+    rng = random.Random(20261204)
+    pieces = ["---", "...", "\n", "\r\n", "\r", "\x85", "\u2028", "\x0b", "\x0c", "\x1c",
+              "title: x", " ", "-- ", "----", "x" * 5000]
+    texts = []
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.5:
+            text = "---\n" + text
+        if rng.random() < 0.3:
+            text += "x" * rng.choice([8000, 8191, 8192, 8193, 9000])
+        texts.append(text)
+    for width in range(8180, 8200):  # a fence across the end of the head
+        for end in ("\n", "\r\n", "\r"):
+            texts.append(f"---{end}{'a' * width}{end}---{end}body")
+            texts.append(f"---{end}{'b' * (width - 8)}{end}...{end}{'c' * 9000}")
+    for text in texts:
+        assert cut(frontmatter.split, text) == cut(_split_by_every_line, text), repr(text[:80])
