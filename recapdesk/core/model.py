@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -322,7 +323,14 @@ class Series:
 
     def rel(self, path: Path) -> str:
         """`path` relative to the project root, with forward slashes."""
-        try:
-            return path.relative_to(self.root).as_posix()
-        except ValueError:
-            return str(path)
+        return _relative(self.root, path)
+
+
+@functools.lru_cache(maxsize=4096)
+def _relative(root: Path, path: Path) -> str:
+    """`path` relative to `root`, with forward slashes (asked for again and again: every
+    problem, page and key names its recap's file so)."""
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
