@@ -28,6 +28,8 @@ class ImageError(Exception):
 
 @dataclass(frozen=True)
 class ImageInfo:
+    """What an image file's header says: its format and size in pixels."""
+
     format: str
     width: int
     height: int

@@ -62,6 +62,8 @@ def series_names(series: Series) -> tuple[str, ...]:
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: one per set of names
 class _Index:
+    """The names of a project arranged for finding near misses quickly."""
+
     exact: frozenset[str]  # every name part as written
     by_key: dict[str, str]  # part without hyphens, lower case -> the part
     fuzzy: tuple[tuple[str, str], ...]  # (key, part) of the hyphenated parts

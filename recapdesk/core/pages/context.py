@@ -20,6 +20,8 @@ def page_name(ep: Episode) -> str:
 
 @dataclass
 class RecapLink:
+    """A link to a recap's page (previous, next, or in the list of recaps)."""
+
     href: str
     title: str
     code: str

@@ -55,6 +55,8 @@ class Note:
 
 @dataclass(frozen=True)
 class _Move:
+    """One file of a write-together: its paths at each step."""
+
     src: Path  # the file as it is
     dst: Path  # its new name (may be src)
     new: Path  # its new content, hidden beside dst
