@@ -168,3 +168,29 @@ def test_export_path_imports_no_qt(project: Path, tmp_path: Path) -> None:
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "QT []" in proc.stdout
+
+
+def test_export_turns_the_cycle_collector_off_only_while_it_runs(project: Path,
+                                                                 tmp_path: Path) -> None:
+    """`export` runs without the cycle collector (it makes almost no cyclic garbage) and
+    gives it back as it found it, also when the export fails."""
+    code = (
+        "import gc, sys\n"
+        "from recapdesk.cli import main\n"
+        "import recapdesk.core.export.write as w\n"
+        "seen = []\n"
+        "real = w.write\n"
+        "def spy(plan):\n"
+        "    seen.append(gc.isenabled())\n"
+        "    return real(plan)\n"
+        "w.write = spy\n"
+        f"ok = main(['export', {str(project)!r}, '-o', {str(tmp_path / 'o')!r}, '-q'])\n"
+        "after = gc.isenabled()\n"
+        "gc.disable()\n"
+        f"bad = main(['export', {str(project)!r}, '-o', {str(project / 'episodes')!r}])\n"
+        "print('GC', ok, seen, after, bad, gc.isenabled())\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "GC 0 [False] True 2 False" in proc.stdout, proc.stdout
