@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import subprocess
@@ -49,6 +50,7 @@ def text_vs_bare(work: Path, rounds: int, env: dict[str, str], repo: Path,
     out = work / "text120-site"
     words = sum(len(p.read_text("utf-8").split()) for p in (project / "episodes").glob("*.md"))
     export_runs, bare_runs = [], []
+    os.sync()  # (what the stills export before wrote is on disk: flushes time the export alone)
     for n in range(rounds):
         log(f"text export vs bare markdown-it ({n + 1}/{rounds})")
         shutil.rmtree(project / ".recapdesk", ignore_errors=True)
