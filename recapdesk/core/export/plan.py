@@ -243,11 +243,7 @@ def plan(series: Series, options: ExportOptions, *, make_pages: bool = False) ->
     ahead = _ahead(series, options, targets, published)
     made: set[str] = set()
     if ahead is not None and make_pages:
-        try:
-            ahead.stage = storage.make_stage(out)
-        except OSError as exc:
-            raise ExportError(f"{out}: cannot write the export: "
-                              f"{exc.strerror or exc}") from None
+        ahead.stage = new_stage(out)
     try:
         problems = gate(series, options, targets, ahead,
                         _file_maker(series, ahead.stage, made)
@@ -273,9 +269,21 @@ def plan(series: Series, options: ExportOptions, *, make_pages: bool = False) ->
     return the_plan
 
 
+SITE_FILES = frozenset({STYLESHEET, *site_icon.SIZES})  # the names `site_files` makes
+
+
 def site_files(series: Series) -> dict[str, bytes | str]:
     """The files of a site besides its pages and images: the stylesheet and icons."""
     return {STYLESHEET: stylesheet(), **site_icon.icons(series)}
+
+
+def new_stage(out: Path) -> Path:
+    """A new folder beside `out` to build its export in; ExportError when it cannot be
+    made."""
+    try:
+        return storage.make_stage(out)
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the export: {exc.strerror or exc}") from None
 
 
 def _file_maker(series: Series, stage: Path, made: set[str]) -> Callable[[], None]:

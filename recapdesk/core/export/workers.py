@@ -32,7 +32,7 @@ from pathlib import Path
 
 from recapdesk.core import resources, storage, web_images
 from recapdesk.core.export import caches
-from recapdesk.core.export.plan import ExportPlan
+from recapdesk.core.export.plan import ExportPlan, place_images
 from recapdesk.core.markdown import facts
 from recapdesk.core.markdown.figures import SLOTS_KEY, ImageSlot, fill_images
 from recapdesk.core.model import Episode, Series
@@ -235,8 +235,6 @@ def stage_page(ahead: caches.Ahead, renderer: PageRenderer, ep: Episode,
     """Make a recap's whole page into `ahead.stage` from its body rendered ahead, its
     images placed as if no other recap had any (`renderer`: over `ahead`'s pages; this
     recap's assumed places are added to them)."""
-    from recapdesk.core.export.plan import place_images
-
     series = renderer.series
     resolved: dict[tuple[Path, str], Path | None] = {}
     placed = place_images(series, [ep], resolved)
@@ -283,10 +281,9 @@ def _check_job(indexes: list[int]) -> tuple[list[tuple[int, str, facts.BodyFacts
         else:
             _CHECKS.episode(ep)
         found.append((index, facts.body_key(ep.body), facts.body_facts(ep.body)))
-    if staged:  # (flushed together: the first flush commits the journal for all)
+    if staged:
         assert _AHEAD is not None and _AHEAD.stage is not None
-        for _, page in staged:
-            storage.flush_file(_AHEAD.stage / page.name)
+        _flush(_AHEAD.stage, [page.name for _, page in staged])
     episodes, decodes = dict(_CHECKS.used_episodes), dict(_CHECKS.used_decodes)
     _CHECKS.used_episodes.clear()
     _CHECKS.used_decodes.clear()
@@ -355,9 +352,8 @@ def _image_job(source: Path, names: list[str]) -> list[str]:
 
 
 def _pages_job(indexes: list[int]) -> list[tuple[int, str | Exception]]:
-    """Make these pages and flush them to disk: (index, file name or the error) of
-    each. (One flush of a file costs about what flushing a batch of them does: the
-    journal's commit; and here it overlaps the other workers' work.)"""
+    """Make these pages and flush them to disk (`_flush`): (index, file name or the
+    error) of each."""
     assert _SHARED is not None
     done: list[tuple[int, str | Exception]] = []
     for index in indexes:
@@ -365,10 +361,15 @@ def _pages_job(indexes: list[int]) -> list[tuple[int, str | Exception]]:
             done.append((index, make_page(_SHARED, index)))
         except Exception as exc:
             done.append((index, exc))
-    for _, result in done:
-        if not isinstance(result, Exception):
-            storage.flush_file(_SHARED.stage / result)
+    _flush(_SHARED.stage, [result for _, result in done if not isinstance(result, Exception)])
     return done
+
+
+def _flush(stage: Path, names: list[str]) -> None:
+    """Flush these files of the stage, together once they are all written (the first
+    flush commits the journal for all of them, while the other workers go on)."""
+    for name in names:
+        storage.flush_file(stage / name)
 
 
 class Jobs:

@@ -12,21 +12,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from recapdesk.core import site_icon, storage
+from recapdesk.core import storage
 from recapdesk.core.export import caches, workers
 from recapdesk.core.export.plan import (
     MARKER,
     MARKER_TEXT,
+    SITE_FILES,
     ExportError,
     ExportOptions,
     ExportPlan,
+    new_stage,
     plan,
     site_files,
 )
 from recapdesk.core.images import ImageError
 from recapdesk.core.model import Series
 from recapdesk.core.pages.context import page_name
-from recapdesk.core.pages.renderer import DEFAULT_CARD, STYLESHEET, PlacedImage
+from recapdesk.core.pages.renderer import DEFAULT_CARD, PlacedImage
 from recapdesk.core.resources import resource_path
 from recapdesk.core.web_images import Rendition
 
@@ -73,11 +75,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
     stage = plan.take_stage()  # the pages and files made ahead are in it
     if stage is None:
         staged, staged_files = {}, set()
-        try:
-            stage = storage.make_stage(out)
-        except OSError as exc:
-            raise ExportError(f"{out}: cannot write the export: "
-                              f"{exc.strerror or exc}") from None
+        stage = new_stage(out)
     jobs: workers.Jobs | None = None
     try:
         images_dir = stage / "images"
@@ -166,7 +164,7 @@ def write(plan: ExportPlan) -> Iterator[Progress]:
         if opts.single_file:
             storage.remove_tree(images_dir)
         else:
-            if not opts.fragment and not {STYLESHEET, *site_icon.SIZES} <= staged_files:
+            if not opts.fragment and not SITE_FILES <= staged_files:
                 for name, data in site_files(series).items():
                     storage.write_staged(stage / name, data)
             if needs_card and not opts.fragment:
