@@ -1,7 +1,5 @@
 """`python -m recapdesk`."""
 
-import sys
+from recapdesk.cli import run
 
-from recapdesk.cli import main
-
-sys.exit(main())
+run()

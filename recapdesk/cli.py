@@ -7,6 +7,7 @@ Only the window and `shot` import Qt, and only inside their functions.
 from __future__ import annotations
 
 import argparse
+import atexit
 import gc
 import os
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 from recapdesk import __version__
 
 COMMANDS = ("new", "check", "export", "publish", "seo", "shot", "stills")
+QUICK_EXIT = frozenset({"check", "export"})  # batch commands that end without teardown
 
 
 class UsageError(Exception):
@@ -500,6 +502,24 @@ def main(argv: list[str] | None = None) -> int:
         _err(f"recapdesk: unexpected error: {exc.__class__.__name__}: {exc} "
              f"(details in {log})")
         return 2
+
+
+def run() -> None:
+    """The `recapdesk` program: `main`, then the exit. After a batch command (`check`,
+    `export`) the process leaves without tearing the interpreter down object by object,
+    which after an export of a big series costs ~20 ms: its exit handlers run and its
+    output is flushed first, and the system frees the rest. The window and the other
+    commands exit as usual."""
+    code = main()
+    if sys.argv[1:2] and sys.argv[1] in QUICK_EXIT:
+        atexit._run_exitfuncs()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        os._exit(code)
+    sys.exit(code)
 
 
 def _write_crash_log() -> str:

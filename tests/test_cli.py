@@ -194,3 +194,35 @@ def test_export_turns_the_cycle_collector_off_only_while_it_runs(project: Path,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert "GC 0 [False] True 2 False" in proc.stdout, proc.stdout
+
+
+def test_batch_commands_exit_quickly_yet_whole(project: Path, tmp_path: Path) -> None:
+    """`export` and `check` leave without the interpreter's teardown: exit handlers still
+    run, buffered output still arrives and the exit code is kept."""
+    mark = tmp_path / "handler-ran"
+    code = (
+        "import atexit, sys\n"
+        "from pathlib import Path\n"
+        "from recapdesk.cli import run\n"
+        f"atexit.register(lambda: Path({str(mark)!r}).write_text('yes'))\n"
+        "print('buffered', end='')\n"
+        "sys.argv = ['recapdesk'] + sys.argv[1:]\n"
+        "run()\n"
+        "print('not reached')\n"
+    )
+    good = subprocess.run([sys.executable, "-c", code, "export", str(project), "-o",
+                           str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+    assert good.returncode == 0, good.stderr
+    assert good.stdout == f"buffered{tmp_path / 'o' / 'index.html'}\n"
+    assert good.stderr.startswith("Exported 4 page(s)")
+    assert "not reached" not in good.stdout
+    assert mark.read_text() == "yes"
+    mark.unlink()
+    bad = subprocess.run([sys.executable, "-c", code, "export", str(project), "-o",
+                          str(project / "episodes")], capture_output=True, text=True,
+                         timeout=120)
+    assert bad.returncode == 2 and mark.read_text() == "yes"
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    window = subprocess.run([sys.executable, "-c", code, "--version"], capture_output=True,
+                            text=True, timeout=120)
+    assert window.returncode == 0 and "recapdesk " in window.stdout
