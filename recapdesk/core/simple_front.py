@@ -1,12 +1,13 @@
 """The common shape of front matter, read without the YAML machinery.
 
-Nearly every recap's front matter is one `key: value` per line: quoted strings, plain
-words, whole numbers, dates, true/false. `parse_simple` reads exactly that shape
-about fifty times faster than a full YAML load, and builds the very mapping the
-round-trip loader builds (same value types, same quote styles, same line and column
-of every key and value), so that saving, line numbers and checks cannot tell them
-apart. Anything else (comments, lists, nesting, blank lines, escapes, floats…) gets
-`None`, and the caller loads the text with the full loader.
+Nearly every recap's front matter is one `key: value` per line, maybe with a comment
+at its end: quoted strings, plain words, whole numbers, dates, true/false.
+`parse_simple` reads exactly that shape about fifty times faster than a full YAML load,
+and builds the very mapping the round-trip loader builds (same value types, same quote
+styles, same line and column of every key and value, the same comments where they
+were), so that saving, line numbers and checks cannot tell them apart. Anything else
+(comment lines, lists, nesting, blank lines, escapes, floats…) gets `None`, and the
+caller loads the text with the full loader.
 """
 
 from __future__ import annotations
@@ -16,11 +17,16 @@ import functools
 import re
 
 from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import StringMark
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
+from ruamel.yaml.tokens import CommentToken
 
-_LINE = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*):( +)(\S(?:.*\S)?)\Z")
+# key, gap, value (quoted, or plain: that ends at " #") and, after spaces, a comment
+_LINE = re.compile(r"""([A-Za-z_][A-Za-z0-9_-]*):( +)("[^"]*"|'[^']*'|[^\s"'](?:(?:(?! #).)*?\S)?)"""
+                   r"(?: +(#.*))?\Z")
+_SOURCE_NAME = "<unicode string>"  # what the loader calls text given as a string
 _INT = re.compile(r"-?[1-9][0-9]{0,17}\Z")
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})\Z")
 _PLAIN_START_REFUSED = frozenset("-?:,[]{}#&*!|>'\"%@`\\")
@@ -69,17 +75,30 @@ def _quoted(value: str) -> object:
     return SingleQuotedScalarString(inner)
 
 
+def _comment(text: str, start: int, number: int, line: str, comment: str) -> CommentToken:
+    """The token the loader makes of the comment that ends a line (from `start` in
+    `text`, line `number`, 0-based)."""
+    buffer = text + "\0"  # (the loader's buffer: only error messages read it)
+    column = len(line) - len(comment)
+    end = start + len(line) + 1
+    return CommentToken(comment + "\n",
+                        StringMark(_SOURCE_NAME, start + column, number, column, buffer,
+                                   start + column),
+                        StringMark(_SOURCE_NAME, end, number + 1, 0, buffer, end))
+
+
 def parse_simple(text: str) -> CommentedMap | None:
     """The round-trip mapping of `text` when every line is a simple `key: value`;
     None when the full YAML loader must read it."""
-    if not text.endswith("\n") or "\r" in text or "#" in text:
+    if not text.endswith("\n") or "\r" in text:
         return None
     data = CommentedMap()
+    start = 0  # where the line starts in the text
     for number, line in enumerate(text[:-1].split("\n")):
         match = _LINE.match(line)
         if match is None or not line.isprintable():
             return None
-        key, gap, raw = match[1], match[2], match[3]
+        key, gap, raw, comment = match[1], match[2], match[3], match[4]
         if key in data or not _is_str(key):
             return None  # a duplicate (the full loader reports it), or `true:`
         value = _quoted(raw) if raw[0] in "\"'" else _plain(raw)
@@ -87,6 +106,9 @@ def parse_simple(text: str) -> CommentedMap | None:
             return None
         data[key] = value
         data._yaml_set_kv_line_col(key, [number, 0, number, len(key) + 1 + len(gap)])
+        if comment is not None:
+            data.ca.items[key] = [None, None, _comment(text, start, number, line, comment), None]
+        start += len(line) + 1
     if not data:
         return None
     data._yaml_set_line_col(0, 0)

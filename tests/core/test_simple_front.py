@@ -13,15 +13,17 @@ from recapdesk.core.simple_front import parse_simple
 SAMPLE = """title: "Last Ferry to Udo Episode 3 Recap: Storm Warning"
 season: 1
 episode: 3
-runtime: 56
+runtime: 56                 # minutes
 spoilers: major
-status: final
+status: final               # draft | final — drafts stay out of the site
 rating: 5
 excerpt: 'In Episode 3, a typhoon shuts the ferries down.'
 cover: ../stills/s01e03-02.jpg
 date: 2024-03-20
 draft_ok: false
 video: null
+tagline: "soundtrack 1 # 4"  # a quoted value may hold a #
+language: C#
 """
 
 
@@ -29,8 +31,21 @@ def full(text: str):
     return frontmatter._yaml().load(text)
 
 
+def marks(token) -> list[tuple]:
+    return [(m.name, m.index, m.line, m.column, m.pointer, m.buffer)
+            for m in (token.start_mark, token.end_mark)]
+
+
+def comments(data) -> list[tuple]:
+    """Every comment the mapping holds: where it hangs, its text and its place."""
+    found = [(key, i, tok.value, *marks(tok)) for key, item in data.ca.items.items()
+             for i, tok in enumerate(item) if tok is not None]
+    return [*found, ("comment", data.ca.comment), ("end", data.ca.end)]
+
+
 def same(fast, slow) -> None:
     assert fast is not None
+    assert comments(fast) == comments(slow)
     assert list(fast.items()) == list(slow.items())
     assert [type(v) for v in fast.values()] == [type(v) for v in slow.values()]
     assert fast.lc.data == slow.lc.data
@@ -46,12 +61,15 @@ def test_a_typical_front_matter_reads_as_the_full_loader_reads_it() -> None:
     fast = parse_simple(SAMPLE)
     assert fast["date"] == datetime.date(2024, 3, 20) and fast["rating"] == 5
     assert fast.lc.key("cover") == (8, 0) and fast.lc.value("title") == (0, 7)
+    assert fast.ca.items["runtime"][2].value == "# minutes\n"
     same(fast, full(SAMPLE))
     assert frontmatter.parse(SAMPLE) == full(SAMPLE)
 
 
 def test_anything_else_is_left_to_the_full_loader() -> None:
-    for text in ["title: x # a comment\n", "tags: [a, b]\n", "cast:\n  - A\n",
+    for text in ["# a comment line\na: 1\n", "a: 1\n# a comment line\n",
+                 "a: x\t# a tab before\n", "a: \"x\"# no space\n", "a: # no value\n",
+                 "tags: [a, b]\n", "cast:\n  - A\n",
                  "a: 1\n\nb: 2\n", "rating: 4.5\n", "a: \"x\\ty\"\n", "a: 'it''s'\n",
                  "a: 0o17\n", "a: 1\na: 2\n", "a: b: c\n",
                  "a: *x\n", "a: |\n  x\n", "true: 1\n", "a: 1", "a:  x \n",
@@ -61,7 +79,10 @@ def test_anything_else_is_left_to_the_full_loader() -> None:
 
 
 KEYS = st.from_regex(r"[a-z][a-z_]{0,8}", fullmatch=True)
-PLAIN = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .,:!?()/'\-]{0,30}", fullmatch=True)
+PLAIN = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 .,:!?()/'#\-]{0,30}", fullmatch=True)
+COMMENTS = st.one_of(st.just(""), st.tuples(
+    st.sampled_from([" ", "  ", "        "]),
+    st.from_regex(r"#[ -~우도행막배—]{0,20}", fullmatch=True)).map("".join))
 VALUES = st.one_of(
     PLAIN,
     PLAIN.map(lambda s: f'"{s}"'), PLAIN.map(lambda s: f"'{s}'"),
@@ -73,11 +94,11 @@ VALUES = st.one_of(
 )
 
 
-@given(st.lists(st.tuples(KEYS, st.sampled_from([" ", "  "]), VALUES), min_size=1,
-                max_size=8, unique_by=lambda kv: kv[0]))
-@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(KEYS, st.sampled_from([" ", "  "]), VALUES, COMMENTS),
+                min_size=1, max_size=8, unique_by=lambda kv: kv[0]))
+@settings(max_examples=600, deadline=None)
 def test_whatever_it_reads_it_reads_as_the_full_loader(lines) -> None:
-    text = "".join(f"{k}:{gap}{v}\n" for k, gap, v in lines)
+    text = "".join(f"{k}:{gap}{v}{comment}\n" for k, gap, v, comment in lines)
     fast = parse_simple(text)
     try:
         slow = full(text)
