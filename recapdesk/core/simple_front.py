@@ -24,7 +24,8 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 from ruamel.yaml.tokens import CommentToken
 
 # key, gap, value (quoted, or plain: that ends at " #") and, after spaces, a comment
-_LINE = re.compile(r"""([A-Za-z_][A-Za-z0-9_-]*):( +)("[^"]*"|'[^']*'|[^\s"'](?:(?:(?! #).)*?\S)?)"""
+_LINE = re.compile(r"""([A-Za-z_][A-Za-z0-9_-]*):( +)"""
+                   r"""("[^"]*"|'[^']*'|[^\s"'](?:(?:(?! #).)*?\S)?)"""
                    r"(?: +(#.*))?\Z")
 _SOURCE_NAME = "<unicode string>"  # what the loader calls text given as a string
 _INT = re.compile(r"-?[1-9][0-9]{0,17}\Z")
