@@ -354,6 +354,27 @@ def test_editor_follows_the_writer_scrolling_the_preview(qtbot, window) -> None:
     assert seen == [] and top_line(editor) < 1
 
 
+def test_the_writers_scroll_is_reported_from_where_the_page_is(qtbot, window) -> None:
+    """The view hears of a wheel's scroll before the page's script may see it: the line
+    reported is the one at the top once the page has moved (zoomed in, too), never the
+    one from before."""
+    editor = editor_of(window)
+    settle(qtbot, window)
+    window.preview.setZoomFactor(1.5)
+    editor.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(lambda: run_js(qtbot, window, "window.scrollY") < 5, timeout=JS_TIMEOUT)
+    for _ in range(3):
+        seen: list[float] = []
+        window.preview.userScrolled.connect(seen.append)
+        wheel(window.preview.focusProxy(), 4)
+        qtbot.waitUntil(lambda: bool(seen), timeout=JS_TIMEOUT)
+        qtbot.wait(100)
+        window.preview.userScrolled.disconnect(seen.append)
+        assert abs(seen[-1] - preview_top_line(qtbot, window)) < 0.5
+        assert seen[-1] > 0
+    window.preview.setZoomFactor(1.0)
+
+
 def click_at(win: MainWindow, x: float, y: float) -> None:
     proxy = win.preview.focusProxy()
     point = QPoint(round(x), round(y))

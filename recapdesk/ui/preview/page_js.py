@@ -220,6 +220,10 @@ LIBRARY = r"""
     return se[0] + (se[1] - se[0]) * frac;
   };
 
+  R.topLine = function () {  // "[lineAt(), the scroll position this script sees]"
+    return JSON.stringify([R.lineAt(), window.scrollY]);  // (arrays do not cross to Qt)
+  };
+
   function yOfLine(line) {  // the page y (document coordinates) where source `line` is
     var list = blocks().filter(function (b) { return b[1]; });
     if (!list.length) return 0;

@@ -25,6 +25,7 @@ from PySide6.QtCore import (
     QObject,
     QPointF,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -138,6 +139,8 @@ _SPOILER_CSS_JS = """
 World = QWebEngineScript.ScriptWorldId.ApplicationWorld
 CLICK_SLOP = 4  # pixels a press may move and still count as a click
 USER_SCROLL_S = 0.6  # the page moving this long after the writer's input is their scroll
+STALE_RETRY_MS = 16  # the page's script saw an older scroll position: ask again after this
+STALE_TRIES = 10  # …this many times at most
 USER_SCROLL_EVENTS = (QEvent.Type.Wheel, QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress,
                       QEvent.Type.TouchUpdate, QEvent.Type.NativeGesture)
 
@@ -196,6 +199,8 @@ class PreviewView(QWebEngineView):
         self._program_y: float | None = None  # where our last scroll left the page
         self._asking_line = False
         self._ask_again = False
+        self._page_y: float | None = None  # the page's scroll position, as last reported
+        self._stale = 0  # answers in a row from a script that had not seen that position
         self._scroll_top: float | None = None
         self._scroll_reveal: int | None = None
         self._press: QPointF | None = None
@@ -287,6 +292,7 @@ class PreviewView(QWebEngineView):
             return
         if self._program_y is not None and abs(pos.y() - self._program_y) < 1.5:
             return
+        self._page_y, self._stale = pos.y(), 0
         self._ask_top_line()
 
     def _ask_top_line(self) -> None:
@@ -294,16 +300,37 @@ class PreviewView(QWebEngineView):
             self._ask_again = True
             return
         self._asking_line = True
-        self._run(page_js.call("lineAt"), self._got_top_line)
+        self._run(page_js.call("topLine"), self._got_top_line)
 
     def _got_top_line(self, value) -> None:
+        """The line at the top of the page, with the scroll position the page's script
+        saw. The view hears of a wheel's scroll before that script may: an answer from
+        before the scroll is not the writer's line, so the page is asked again."""
         self._asking_line = False
         if self._ask_again:
             self._ask_again = False
             self._ask_top_line()
             return
-        if _number(value) and self.follow_user_scroll:
-            self.userScrolled.emit(float(value))
+        try:
+            answer = json.loads(value) if isinstance(value, str) else None
+        except ValueError:  # (the page lost our library)
+            return
+        if not (isinstance(answer, list) and len(answer) == 2 and all(map(_number, answer))):
+            return
+        line, y = answer
+        if (self._page_y is not None and abs(y - self._page_y) > 1.5
+                and self._stale < STALE_TRIES and not self._dying):
+            self._stale += 1
+            self._asking_line = True  # (scrolls meanwhile only ask again)
+            QTimer.singleShot(STALE_RETRY_MS, self, self._ask_after_stale)
+            return
+        if self.follow_user_scroll:
+            self.userScrolled.emit(float(line))
+
+    def _ask_after_stale(self) -> None:
+        self._asking_line = False
+        self._ask_again = False
+        self._ask_top_line()
 
     def _scrolled_by_us(self, y) -> None:
         self._busy = max(0, self._busy - 1)
