@@ -363,15 +363,15 @@ def test_the_writers_scroll_is_reported_from_where_the_page_is(qtbot, window) ->
     window.preview.setZoomFactor(1.5)
     editor.verticalScrollBar().setValue(0)
     qtbot.waitUntil(lambda: run_js(qtbot, window, "window.scrollY") < 5, timeout=JS_TIMEOUT)
-    for _ in range(3):
-        seen: list[float] = []
-        window.preview.userScrolled.connect(seen.append)
+    seen: list[float] = []
+    window.preview.userScrolled.connect(seen.append)
+    for turn in range(1, 4):
         wheel(window.preview.focusProxy(), 4)
-        qtbot.waitUntil(lambda: bool(seen), timeout=JS_TIMEOUT)
+        qtbot.waitUntil(lambda n=turn: len(seen) >= n, timeout=JS_TIMEOUT)
         qtbot.wait(100)
-        window.preview.userScrolled.disconnect(seen.append)
         assert abs(seen[-1] - preview_top_line(qtbot, window)) < 0.5
         assert seen[-1] > 0
+    window.preview.userScrolled.disconnect(seen.append)
     window.preview.setZoomFactor(1.0)
 
 
