@@ -76,10 +76,10 @@ def _quoted(value: str) -> object:
     return SingleQuotedScalarString(inner)
 
 
-def _comment(text: str, start: int, number: int, line: str, comment: str) -> CommentToken:
+def _comment(buffer: str, start: int, number: int, line: str, comment: str) -> CommentToken:
     """The token the loader makes of the comment that ends a line (from `start` in
-    `text`, line `number`, 0-based)."""
-    buffer = text + "\0"  # (the loader's buffer: only error messages read it)
+    the text, line `number`, 0-based; `buffer`: the loader's, the text and a NUL, which
+    only error messages read)."""
     column = len(line) - len(comment)
     end = start + len(line) + 1
     return CommentToken(comment + "\n",
@@ -95,6 +95,7 @@ def parse_simple(text: str) -> CommentedMap | None:
         return None
     data = CommentedMap()
     start = 0  # where the line starts in the text
+    buffer = ""  # made for the first comment, shared by all
     for number, line in enumerate(text[:-1].split("\n")):
         match = _LINE.match(line)
         if match is None or not line.isprintable():
@@ -108,7 +109,9 @@ def parse_simple(text: str) -> CommentedMap | None:
         data[key] = value
         data._yaml_set_kv_line_col(key, [number, 0, number, len(key) + 1 + len(gap)])
         if comment is not None:
-            data.ca.items[key] = [None, None, _comment(text, start, number, line, comment), None]
+            buffer = buffer or text + "\0"
+            data.ca.items[key] = [None, None, _comment(buffer, start, number, line, comment),
+                                  None]
         start += len(line) + 1
     if not data:
         return None
